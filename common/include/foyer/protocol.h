@@ -42,13 +42,17 @@ extern const char* const kRequestTopic;   // "$CONTROL/foyer/v1"
 extern const char* const kResponseTopic;  // "$CONTROL/foyer/v1/response"
 extern const char* const kInviteUserName; // "~invite"
 
-std::string MessageTopic(std::string_view conv);    // foyer/c/<conv>/m
-std::string EphemeralTopic(std::string_view conv);  // foyer/c/<conv>/e
+std::string SendTopic(std::string_view conv);       // foyer/c/<conv>/send (clients publish)
+std::string MessageTopic(std::string_view conv);    // foyer/c/<conv>/m (server delivers)
+std::string SignalTopic(std::string_view conv);     // foyer/c/<conv>/signal (clients publish)
+std::string EphemeralTopic(std::string_view conv);  // foyer/c/<conv>/e (server delivers)
 std::string InboxTopic(std::string_view user);      // foyer/u/<user>/inbox
 std::string PresenceTopic(std::string_view user);   // foyer/p/<user>
 
 struct Topic {
-  enum class Kind { kMessages, kEphemeral, kInbox, kPresence, kRequest, kResponse, kOther };
+  enum class Kind {
+    kSend, kMessages, kSignal, kEphemeral, kInbox, kPresence, kRequest, kResponse, kOther
+  };
   Kind kind = Kind::kOther;
   std::string id;  // conversation id or user name, when the kind has one
 };
