@@ -1,0 +1,42 @@
+// Client: construction, teardown and callbacks.
+#include <utility>
+
+#include "client_impl.h"
+
+namespace foyer {
+namespace client {
+
+Client::Client(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Client::~Client() { impl_->Shutdown(); }
+
+Status Client::Connect(const Options& options, Credentials credentials,
+                       std::unique_ptr<Client>* out) {
+  auto impl = std::make_unique<Impl>(options);
+  Status status = impl->Start(std::move(credentials));
+  if (!status.ok()) {
+    impl->Shutdown();
+    return status;
+  }
+  out->reset(new Client(std::move(impl)));
+  return Status::OK();
+}
+
+const std::string& Client::user() const { return impl_->user_; }
+
+std::string Client::OwnFingerprint() const {
+  return crypto::Fingerprint(impl_->sign_.public_key, impl_->box_.public_key);
+}
+
+void Client::OnMessage(std::function<void(const Message&)> callback) {
+  std::lock_guard<std::mutex> lock(impl_->callback_mutex_);
+  impl_->on_message_ = std::move(callback);
+}
+
+void Client::OnError(std::function<void(const MessageError&)> callback) {
+  std::lock_guard<std::mutex> lock(impl_->callback_mutex_);
+  impl_->on_error_ = std::move(callback);
+}
+
+}  // namespace client
+}  // namespace foyer
