@@ -1,11 +1,11 @@
 // Checks the C++ implementation against tests/vectors/*.json, the files the
 // web client checks too: what is reproduced here byte for byte is what makes
 // the two implementations compatible.
-#include <fstream>
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "foyer/crypto.h"
 #include "foyer/protocol.h"
@@ -124,8 +124,8 @@ TEST_F(VectorsTest, EnvelopeParsesAndOpens) {
     EXPECT_EQ(envelope.ts, v["ts"]);
     EXPECT_EQ(SerializeEnvelope(envelope), *text);
     std::string plaintext;
-    status = OpenEnvelope(envelope, B64(v["ed25519_public_b64"]), Key(v["epoch_key_hex"]),
-                          &plaintext);
+    status =
+        OpenEnvelope(envelope, B64(v["ed25519_public_b64"]), Key(v["epoch_key_hex"]), &plaintext);
     ASSERT_TRUE(status.ok()) << status.ToString();
     EXPECT_EQ(plaintext, v["plaintext"]);
   }
@@ -276,15 +276,24 @@ TEST_F(VectorsTest, InviteCodes) {
 
 const char* KindName(Topic::Kind kind) {
   switch (kind) {
-    case Topic::Kind::kSend: return "send";
-    case Topic::Kind::kMessages: return "messages";
-    case Topic::Kind::kSignal: return "signal";
-    case Topic::Kind::kEphemeral: return "ephemeral";
-    case Topic::Kind::kInbox: return "inbox";
-    case Topic::Kind::kPresence: return "presence";
-    case Topic::Kind::kRequest: return "request";
-    case Topic::Kind::kResponse: return "response";
-    case Topic::Kind::kOther: return "other";
+    case Topic::Kind::kSend:
+      return "send";
+    case Topic::Kind::kMessages:
+      return "messages";
+    case Topic::Kind::kSignal:
+      return "signal";
+    case Topic::Kind::kEphemeral:
+      return "ephemeral";
+    case Topic::Kind::kInbox:
+      return "inbox";
+    case Topic::Kind::kPresence:
+      return "presence";
+    case Topic::Kind::kRequest:
+      return "request";
+    case Topic::Kind::kResponse:
+      return "response";
+    case Topic::Kind::kOther:
+      return "other";
   }
   return "?";
 }
