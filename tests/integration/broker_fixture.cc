@@ -217,12 +217,13 @@ void BrokerFixture::StartBroker() {
     FAIL() << why << "\n" << LastLines(log, 40);
   }
   ASSERT_TRUE(broker_) << "no free port could be bound";
-  // The plugin writes the bootstrap invite at its first start.
+  // The plugin writes the bootstrap invite at its first start (and a new one
+  // at each start while the admin has not registered).
   std::string invite = Trim(ReadFile(data_dir_ + "/admin-invite"));
   if (first_start) {
     ASSERT_FALSE(invite.empty()) << "no admin invite in " << data_dir_ << "/admin-invite";
-    admin_invite_ = invite;
   }
+  if (!invite.empty()) admin_invite_ = invite;
 }
 
 void BrokerFixture::StopBroker() {

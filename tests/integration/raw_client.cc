@@ -7,6 +7,14 @@ constexpr char kRequestTopic[] = "$CONTROL/foyer/v1";
 constexpr char kResponseTopic[] = "$CONTROL/foyer/v1/response";
 constexpr auto kAckTimeout = std::chrono::seconds(10);
 
+// The broker's reason code carried by a Paho exception: the MQTT 5 reason
+// code, else a positive return code (a CONNACK code); -1 for a client error.
+int ReasonOf(const mqtt::exception& exception) {
+  if (exception.get_reason_code() > 0) return exception.get_reason_code();
+  if (exception.get_return_code() > 0) return exception.get_return_code();
+  return -1;
+}
+
 }  // namespace
 
 RawClient::RawClient(const std::string& server_uri, const std::string& client_id)
@@ -42,8 +50,7 @@ int RawClient::Connect(const std::string& user, const std::string& password, std
     return 0;
   } catch (const mqtt::exception& exception) {
     if (error != nullptr) *error = exception.what();
-    int reason = exception.get_reason_code();
-    return reason > 0 ? reason : -1;
+    return ReasonOf(exception);
   }
 }
 
@@ -64,8 +71,7 @@ int RawClient::Subscribe(const std::string& filter, int qos) {
     std::vector<mqtt::ReasonCode> codes = token->get_subscribe_response().get_reason_codes();
     return codes.empty() ? -1 : static_cast<int>(codes[0]);
   } catch (const mqtt::exception& exception) {
-    int reason = exception.get_reason_code();
-    return reason > 0 ? reason : -1;
+    return ReasonOf(exception);
   }
 }
 
@@ -77,8 +83,7 @@ int RawClient::Publish(const std::string& topic, const std::string& payload, int
     if (!token->wait_for(kAckTimeout)) return -1;
     return static_cast<int>(token->get_reason_code());
   } catch (const mqtt::exception& exception) {
-    int reason = exception.get_reason_code();
-    return reason > 0 ? reason : -1;
+    return ReasonOf(exception);
   }
 }
 
