@@ -1,4 +1,5 @@
 // Store: master key file, passphrase mode, refusals at open.
+#include <leveldb/db.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -218,6 +219,53 @@ TEST(StoreKeysTest, MustExistOnAnEmptyDirectoryIsRefused) {
   options.must_exist = false;
   MakeStore(options);
   options.must_exist = true;
+  EXPECT_TRUE(Store::Open(options, &store).ok());
+}
+
+// Replaces (or, with an empty `record`, deletes) the store's key header.
+void RewriteHeader(const std::string& db_dir, const std::string& record) {
+  leveldb::DB* raw = nullptr;
+  ASSERT_TRUE(leveldb::DB::Open(leveldb::Options(), db_dir, &raw).ok());
+  std::unique_ptr<leveldb::DB> db(raw);
+  const std::string key("\0header", 7);
+  leveldb::Status s = record.empty() ? db->Delete(leveldb::WriteOptions(), key)
+                                     : db->Put(leveldb::WriteOptions(), key, record);
+  ASSERT_TRUE(s.ok()) << s.ToString();
+}
+
+std::string ReadHeader(const std::string& db_dir) {
+  leveldb::DB* raw = nullptr;
+  EXPECT_TRUE(leveldb::DB::Open(leveldb::Options(), db_dir, &raw).ok());
+  std::unique_ptr<leveldb::DB> db(raw);
+  std::string record;
+  EXPECT_TRUE(db->Get(leveldb::ReadOptions(), std::string("\0header", 7), &record).ok());
+  return record;
+}
+
+TEST(StoreKeysTest, DamagedHeaderIsRefused) {
+  TempDir temp;
+  StoreOptions options = OptionsFor(temp.Sub("data"));
+  MakeStore(options);
+  std::string db_dir = temp.Sub("data/db");
+  std::string header = ReadHeader(db_dir);
+  ASSERT_NE(header.find("\"keyfile\""), std::string::npos) << header;
+
+  // A flipped bit of the wrapped data key: the master key no longer opens it.
+  std::string flipped = header;
+  size_t ct = flipped.find("\"ct\":\"");
+  ASSERT_NE(ct, std::string::npos);
+  char& digit = flipped[ct + 6];
+  digit = digit == '0' ? '1' : '0';
+  RewriteHeader(db_dir, flipped);
+  std::unique_ptr<Store> store;
+  EXPECT_EQ(Store::Open(options, &store).code(), Status::Code::kDenied);
+
+  RewriteHeader(db_dir, "{\"version\":2}");
+  EXPECT_EQ(Store::Open(options, &store).code(), Status::Code::kCorruption);
+  RewriteHeader(db_dir, "");  // records left, header gone: never made anew
+  EXPECT_EQ(Store::Open(options, &store).code(), Status::Code::kCorruption);
+
+  RewriteHeader(db_dir, header);
   EXPECT_TRUE(Store::Open(options, &store).ok());
 }
 

@@ -263,8 +263,7 @@ Status ReadKeyFile(const std::string& path, crypto::Secret* key) {
 
 Status CreateKeyFile(const std::string& path, crypto::Secret* key) {
   crypto::Secret fresh = crypto::Secret::Random(kMasterKeyBytes);
-  std::string text = crypto::ToHex(fresh.view());
-  text.push_back('\n');
+  std::string text = crypto::ToHex(fresh.view());  // wiped below; never grown
 
   std::string pattern = path + ".tmp.XXXXXX";
   std::vector<char> temp_path(pattern.begin(), pattern.end());
@@ -275,7 +274,8 @@ Status CreateKeyFile(const std::string& path, crypto::Secret* key) {
     crypto::Wipe(&text);
     return Status::IOError("cannot create master key file " + path + ": " + reason);
   }
-  bool written = ::fchmod(fd, 0600) == 0 && WriteAll(fd, text) && ::fsync(fd) == 0;
+  bool written =
+      ::fchmod(fd, 0600) == 0 && WriteAll(fd, text) && WriteAll(fd, "\n") && ::fsync(fd) == 0;
   std::string reason = written ? std::string() : ErrnoText();
   crypto::Wipe(&text);
   if (::close(fd) != 0 && written) {
