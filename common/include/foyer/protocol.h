@@ -62,6 +62,7 @@ Topic ParseTopic(std::string_view topic);
 
 // Names and ids (docs/protocol.md §1).
 bool ValidUserName(std::string_view name, std::string* why = nullptr);
+// For user kInviteUserName the client id must be "~invite:<suffix>" (suffix required).
 bool ValidClientId(std::string_view user, std::string_view client_id, std::string* why = nullptr);
 bool ValidHexId(std::string_view id);  // 32 lowercase hex
 
@@ -100,17 +101,22 @@ struct Envelope {
   uint64_t stime = 0;
 };
 // Structural checks (fields, types, sizes, encodings). Accepts seq/stime when
-// present. On failure `why` says which field is wrong.
+// present and refuses any other extra field. Never throws. Errors: kLimit when
+// the payload or the body is too large, kInvalid otherwise; the message names
+// the field ("field 'epoch' must be in 1..4294967295").
 Status ParseEnvelope(std::string_view json, Envelope* out);
 Status EnvelopeFromJson(const nlohmann::json& json, Envelope* out);
 nlohmann::json EnvelopeToJson(const Envelope& envelope);
 std::string SerializeEnvelope(const Envelope& envelope);  // compact JSON
+// Empty when conv, cmid or from is malformed (such an envelope never verifies).
 std::string EnvelopeAssociatedData(const Envelope& envelope);
 // Encrypts and signs `plaintext` (a JSON document, §5) into a new envelope.
 Envelope SealEnvelope(std::string_view conv, uint32_t epoch, std::string_view from,
                       std::string_view cmid, uint64_t ts, const crypto::Secret& epoch_key,
                       const crypto::SignKeyPair& signer, std::string_view plaintext);
 // Verifies the signature with the sender's public key, then opens the body.
+// kInvalid for a malformed header, kDenied when the signature or the body
+// does not check (the message says which).
 Status OpenEnvelope(const Envelope& envelope, std::string_view sender_ed25519_public,
                     const crypto::Secret& epoch_key, std::string* plaintext);
 
