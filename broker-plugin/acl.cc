@@ -1,0 +1,130 @@
+// MOSQ_EVT_ACL_CHECK: who may subscribe to, read and write which topic.
+#include "acl.h"
+
+#include <string>
+#include <vector>
+
+#include "foyer/protocol.h"
+#include "server.h"
+
+namespace foyer {
+namespace plugin {
+
+namespace {
+
+std::vector<std::string_view> Levels(std::string_view topic) {
+  std::vector<std::string_view> levels;
+  size_t start = 0;
+  while (true) {
+    size_t slash = topic.find('/', start);
+    if (slash == std::string_view::npos) {
+      levels.push_back(topic.substr(start));
+      return levels;
+    }
+    levels.push_back(topic.substr(start, slash - start));
+    start = slash + 1;
+  }
+}
+
+bool HasWildcard(std::string_view text) {
+  return text.find_first_of("+#") != std::string_view::npos;
+}
+
+// Strips "$share/<group>/"; false when the shared form is malformed.
+bool UnshareFilter(std::string_view* filter) {
+  constexpr std::string_view kShare = "$share/";
+  if (filter->substr(0, kShare.size()) != kShare) return true;
+  std::string_view rest = filter->substr(kShare.size());
+  size_t slash = rest.find('/');
+  if (slash == 0 || slash == std::string_view::npos || HasWildcard(rest.substr(0, slash))) {
+    return false;
+  }
+  *filter = rest.substr(slash + 1);
+  return !filter->empty();
+}
+
+bool AllowSubscribe(const AclSubject& subject, std::string_view filter,
+                    const MembershipTest& is_member) {
+  if (!UnshareFilter(&filter)) return false;
+  std::vector<std::string_view> levels = Levels(filter);
+  if (levels.size() < 3 || levels[0] != "foyer") return false;
+  if (levels[1] == "c" && levels.size() == 4) {
+    std::string_view last = levels[3];
+    bool kind_ok = last == "m" || last == "e" || last == "+" || last == "#";
+    return kind_ok && protocol::ValidHexId(levels[2]) && is_member(levels[2]);
+  }
+  if (levels[1] == "u" && levels.size() == 4) {
+    return levels[2] == subject.user && (levels[3] == "inbox" || levels[3] == "#");
+  }
+  if (levels[1] == "p" && levels.size() == 3) {
+    return levels[2] == "+" || levels[2] == "#" || protocol::ValidUserName(levels[2]);
+  }
+  return false;
+}
+
+bool AllowRead(const AclSubject& subject, std::string_view topic, bool retain,
+               const MembershipTest& is_member) {
+  if (HasWildcard(topic)) return false;
+  if (topic == protocol::kResponseTopic) return !retain;
+  std::vector<std::string_view> levels = Levels(topic);
+  if (levels.size() < 3 || levels[0] != "foyer") return false;
+  if (levels[1] == "p" && levels.size() == 3) return protocol::ValidUserName(levels[2]);
+  if (retain) return false;
+  if (levels[1] == "c" && levels.size() == 4 && (levels[3] == "m" || levels[3] == "e")) {
+    return protocol::ValidHexId(levels[2]) && is_member(levels[2]);
+  }
+  if (levels[1] == "u" && levels.size() == 4) {
+    return levels[2] == subject.user && levels[3] == "inbox";
+  }
+  return false;
+}
+
+bool AllowWrite(const AclSubject& subject, std::string_view topic, bool retain,
+                const MembershipTest& is_member) {
+  if (HasWildcard(topic)) return false;
+  if (topic == protocol::kRequestTopic) return !retain;
+  std::vector<std::string_view> levels = Levels(topic);
+  if (levels.size() < 3 || levels[0] != "foyer") return false;
+  if (levels[1] == "p" && levels.size() == 3) return levels[2] == subject.user;
+  if (retain) return false;
+  if (levels[1] == "c" && levels.size() == 4 &&
+      (levels[3] == "send" || levels[3] == "signal")) {
+    return protocol::ValidHexId(levels[2]) && is_member(levels[2]);
+  }
+  return false;
+}
+
+}  // namespace
+
+bool AclAllows(const AclSubject& subject, std::string_view topic, int access, bool retain,
+               const MembershipTest& is_member) {
+  if (access == kAccessUnsubscribe) return true;
+  if (subject.invite) {
+    if (access == kAccessWrite) return topic == protocol::kRequestTopic && !retain;
+    if (access == kAccessRead) return topic == protocol::kResponseTopic && !retain;
+    return false;
+  }
+  switch (access) {
+    case kAccessSubscribe:
+      return AllowSubscribe(subject, topic, is_member);
+    case kAccessRead:
+      return AllowRead(subject, topic, retain, is_member);
+    case kAccessWrite:
+      return AllowWrite(subject, topic, retain, is_member);
+    default:
+      return false;
+  }
+}
+
+bool Server::CheckAcl(const void* client, std::string_view topic, int access,
+                      bool retain) const {
+  const Session* session = FindSession(client);
+  if (session == nullptr) return access == kAccessUnsubscribe;
+  AclSubject subject{session->invite, session->user};
+  return AclAllows(subject, topic, access, retain, [this, session](std::string_view conv) {
+    return IsMember(conv, session->user);
+  });
+}
+
+}  // namespace plugin
+}  // namespace foyer

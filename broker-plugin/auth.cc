@@ -1,0 +1,154 @@
+// MOSQ_EVT_BASIC_AUTH (docs/protocol.md §7-§8) and the login lockout. A login
+// costs one keyed BLAKE2b: Argon2id never runs in the broker.
+#include <cstring>
+#include <string>
+
+#include "foyer/crypto.h"
+#include "lockout.h"
+#include "server.h"
+
+namespace foyer {
+namespace plugin {
+
+namespace {
+
+constexpr size_t kMaxLockoutEntries = 4096;
+
+std::string AccountKey(std::string_view user) { return "user:" + std::string(user); }
+std::string AddressKey(std::string_view address) { return "addr:" + std::string(address); }
+
+}  // namespace
+
+bool Lockout::Allowed(const std::string& key, uint64_t now_ms) const {
+  auto it = entries_.find(key);
+  return it == entries_.end() || now_ms >= it->second.locked_until_ms;
+}
+
+uint64_t Lockout::LockedUntil(const std::string& key) const {
+  auto it = entries_.find(key);
+  return it == entries_.end() ? 0 : it->second.locked_until_ms;
+}
+
+void Lockout::Failure(const std::string& key, uint64_t now_ms) {
+  if (entries_.size() >= kMaxLockoutEntries) Prune(now_ms);
+  Entry& entry = entries_[key];
+  // A quiet period as long as the longest lock forgives earlier failures.
+  if (entry.failures > 0 && now_ms - entry.last_failure_ms > kMaxLockMs &&
+      now_ms >= entry.locked_until_ms) {
+    entry = Entry();
+  }
+  entry.failures++;
+  entry.last_failure_ms = now_ms;
+  if (entry.failures >= kFreeFailures) {
+    int doublings = entry.failures - kFreeFailures;
+    uint64_t lock = doublings >= 20 ? kMaxLockMs : kFirstLockMs << doublings;
+    if (lock > kMaxLockMs) lock = kMaxLockMs;
+    entry.locked_until_ms = now_ms + lock;
+  }
+}
+
+void Lockout::Prune(uint64_t now_ms) {
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    bool stale = now_ms >= it->second.locked_until_ms &&
+                 now_ms - it->second.last_failure_ms > kMaxLockMs;
+    it = stale ? entries_.erase(it) : std::next(it);
+  }
+}
+
+bool Server::Authenticate(const void* client, std::string_view client_id, const char* username,
+                          const char* password, std::string_view address) {
+  if (username == nullptr || password == nullptr || username[0] == '\0') {
+    Log(LogLevel::kNotice, "login refused: no user name or password");
+    return false;
+  }
+  std::string user(username);
+  bool invite = user == protocol::kInviteUserName;
+  uint64_t now = Now();
+  std::string account_key = AccountKey(user);
+  std::string address_key = AddressKey(address);
+  if ((!invite && !lockout_.Allowed(account_key, now)) || !lockout_.Allowed(address_key, now)) {
+    Log(LogLevel::kNotice, "login refused without checking (locked out): " +
+                               (invite ? std::string("invite session") : user));
+    return false;
+  }
+  Session session;
+  bool ok = invite ? CheckInviteLogin(client_id, password, &session)
+                   : CheckUserLogin(client_id, user, password, &session);
+  if (!ok) {
+    if (!invite) lockout_.Failure(account_key, now);
+    lockout_.Failure(address_key, now);
+    return false;
+  }
+  if (!invite) {
+    lockout_.Success(account_key);
+    caches_.users[user].last_seen = now;
+  }
+  session.client_id = std::string(client_id);
+  sessions_[client] = std::move(session);
+  return true;
+}
+
+bool Server::CheckUserLogin(std::string_view client_id, const std::string& user,
+                            const char* password, Session* session) {
+  std::string why;
+  if (!protocol::ValidClientId(user, client_id, &why)) {
+    Log(LogLevel::kNotice, "login refused: " + why);
+    return false;
+  }
+  auto it = caches_.users.find(user);
+  if (it == caches_.users.end() || !it->second.registered) {
+    Log(LogLevel::kNotice, "login refused: unknown user " + user);
+    return false;
+  }
+  if (it->second.disabled) {
+    Log(LogLevel::kNotice, "login refused: account " + user + " is disabled");
+    return false;
+  }
+  std::string auth_key;
+  bool decoded = crypto::FromHex(password, &auth_key) && auth_key.size() == crypto::kKeyBytes;
+  bool match = decoded && crypto::Equal(store_->Verifier(auth_key), it->second.verifier);
+  crypto::Wipe(&auth_key);
+  if (!match) {
+    Log(LogLevel::kNotice, "login refused: wrong password for " + user);
+    return false;
+  }
+  session->user = user;
+  session->role = it->second.role;
+  session->invite = false;
+  return true;
+}
+
+bool Server::CheckInviteLogin(std::string_view client_id, const char* password,
+                              Session* session) {
+  std::string why;
+  if (!protocol::ValidClientId(protocol::kInviteUserName, client_id, &why)) {
+    Log(LogLevel::kNotice, "invite login refused: " + why);
+    return false;
+  }
+  std::string secret;
+  if (!crypto::FromHex(password, &secret) || secret.size() != 16) {
+    crypto::Wipe(&secret);
+    Log(LogLevel::kNotice, "invite login refused: malformed invite secret");
+    return false;
+  }
+  std::string invite_key = store_->InviteKey(secret);
+  crypto::Wipe(&secret);
+  auto it = caches_.invites.find(invite_key);
+  if (it == caches_.invites.end()) {
+    Log(LogLevel::kNotice, "invite login refused: unknown or used invite");
+    return false;
+  }
+  if (Now() >= it->second.expires) {
+    Log(LogLevel::kNotice, "invite login refused: the invite for " + it->second.user +
+                               " has expired");
+    return false;
+  }
+  session->user = protocol::kInviteUserName;
+  session->role = it->second.role;
+  session->invite = true;
+  session->invite_key = invite_key;
+  return true;
+}
+
+}  // namespace plugin
+}  // namespace foyer

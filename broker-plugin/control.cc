@@ -1,0 +1,112 @@
+// MOSQ_EVT_CONTROL on $CONTROL/foyer/v1: parses a request, checks who may
+// send it, dispatches it by op and answers on $CONTROL/foyer/v1/response to
+// the requesting client only (docs/protocol.md §7).
+#include <string>
+
+#include "server.h"
+
+namespace foyer {
+namespace plugin {
+
+namespace {
+
+constexpr size_t kMaxRequestIdLength = 64;
+
+enum class Who { kInviteSession, kAccount, kAdmin };
+
+}  // namespace
+
+struct Server::OpEntry {
+  const char* name;
+  Who who;
+  Status (Server::*handler)(const Session&, const Json&, Json*);
+};
+
+const Server::OpEntry Server::kOps[] = {
+    {"invite_info", Who::kInviteSession, &Server::OpInviteInfo},
+    {"register", Who::kInviteSession, &Server::OpRegister},
+    {"whoami", Who::kAccount, &Server::OpWhoami},
+    {"bundle_get", Who::kAccount, &Server::OpBundleGet},
+    {"bundle_put", Who::kAccount, &Server::OpBundlePut},
+    {"users", Who::kAccount, &Server::OpUsers},
+    {"keys", Who::kAccount, &Server::OpKeys},
+    {"conv_create", Who::kAccount, &Server::OpConvCreate},
+    {"conv_list", Who::kAccount, &Server::OpConvList},
+    {"conv_get", Who::kAccount, &Server::OpConvGet},
+    {"conv_add", Who::kAccount, &Server::OpConvAdd},
+    {"conv_remove", Who::kAccount, &Server::OpConvRemove},
+    {"conv_leave", Who::kAccount, &Server::OpConvLeave},
+    {"conv_rotate", Who::kAccount, &Server::OpConvRotate},
+    {"conv_title", Who::kAccount, &Server::OpConvTitle},
+    {"epoch_keys", Who::kAccount, &Server::OpEpochKeys},
+    {"history", Who::kAccount, &Server::OpHistory},
+    {"catchup", Who::kAccount, &Server::OpCatchup},
+    {"invite", Who::kAdmin, &Server::OpInvite},
+    {"user_list", Who::kAdmin, &Server::OpUserList},
+    {"user_disable", Who::kAdmin, &Server::OpUserDisable},
+    {"user_enable", Who::kAdmin, &Server::OpUserEnable},
+    {"user_delete", Who::kAdmin, &Server::OpUserDelete},
+};
+
+void Server::OnControl(const void* client, std::string_view payload) {
+  const Session* found = FindSession(client);
+  if (found == nullptr) return;
+  Session session = *found;  // handlers may change the session table
+  std::string id;
+  auto fail = [&](const Status& status) {
+    Reply(session, Json{{"id", id},
+                        {"ok", false},
+                        {"error", status.CodeName()},
+                        {"message", status.message()}});
+  };
+  if (payload.size() > protocol::kMaxRequestBytes) {
+    return fail(Status::Limit("request larger than 256 KiB"));
+  }
+  Json request = Json::parse(payload, nullptr, false);
+  if (!request.is_object()) return fail(Status::Invalid("request is not a JSON object"));
+  auto id_field = request.find("id");
+  if (id_field == request.end() || !id_field->is_string() ||
+      id_field->get_ref<const std::string&>().size() > kMaxRequestIdLength) {
+    return fail(Status::Invalid("field 'id' must be a string of at most 64 characters"));
+  }
+  id = id_field->get<std::string>();
+  auto op_field = request.find("op");
+  if (op_field == request.end() || !op_field->is_string()) {
+    return fail(Status::Invalid("field 'op' must be a string"));
+  }
+  const std::string& op = op_field->get_ref<const std::string&>();
+  const OpEntry* entry = nullptr;
+  for (const OpEntry& candidate : kOps) {
+    if (op == candidate.name) entry = &candidate;
+  }
+  if (entry == nullptr) return fail(Status::Invalid("unknown op '" + op + "'"));
+  if (session.invite != (entry->who == Who::kInviteSession)) {
+    return fail(Status::Denied(session.invite ? "an invite session may only send invite_info "
+                                                "and register"
+                                              : "op '" + op + "' is for invite sessions"));
+  }
+  if (entry->who == Who::kAdmin && session.role != kRoleAdmin) {
+    return fail(Status::Denied("op '" + op + "' needs the admin role"));
+  }
+  Json result = Json::object();
+  Status status;
+  try {
+    status = (this->*entry->handler)(session, request, &result);
+  } catch (const Json::exception& e) {
+    status = Status::Invalid(std::string("malformed argument: ") + e.what());
+  }
+  if (!status.ok()) {
+    if (status.code() == Status::Code::kInternal) {
+      Log(LogLevel::kError, "request " + op + " from " + session.user + " failed: " +
+                                status.message());
+    }
+    return fail(status);
+  }
+  Log(LogLevel::kDebug, "request " + op + " from " + session.user + " done");
+  result["id"] = id;
+  result["ok"] = true;
+  Reply(session, std::move(result));
+}
+
+}  // namespace plugin
+}  // namespace foyer

@@ -1,0 +1,42 @@
+// Login lockout (docs/protocol.md §8): after 5 failures for a key (an account
+// or an address), attempts are refused without checking for 2 s, doubling
+// with each further failure, up to 15 min. Not thread-safe (broker thread).
+#ifndef FOYER_BROKER_PLUGIN_LOCKOUT_H_
+#define FOYER_BROKER_PLUGIN_LOCKOUT_H_
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+
+namespace foyer {
+namespace plugin {
+
+class Lockout {
+ public:
+  static constexpr int kFreeFailures = 5;
+  static constexpr uint64_t kFirstLockMs = 2000;
+  static constexpr uint64_t kMaxLockMs = 15 * 60 * 1000;
+
+  // False while `key` is locked.
+  bool Allowed(const std::string& key, uint64_t now_ms) const;
+  // Counts a checked failure; locks the key from the 5th on.
+  void Failure(const std::string& key, uint64_t now_ms);
+  // Forgets the key's failures.
+  void Success(const std::string& key) { entries_.erase(key); }
+  // The lock's end for `key` (0 when not locked); for tests and logs.
+  uint64_t LockedUntil(const std::string& key) const;
+
+ private:
+  struct Entry {
+    int failures = 0;
+    uint64_t last_failure_ms = 0;
+    uint64_t locked_until_ms = 0;
+  };
+  void Prune(uint64_t now_ms);
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+}  // namespace plugin
+}  // namespace foyer
+
+#endif  // FOYER_BROKER_PLUGIN_LOCKOUT_H_

@@ -1,0 +1,83 @@
+// plugin_opt_* parsing.
+#include "options.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "foyer/crypto.h"
+#include "foyer/protocol.h"
+
+namespace foyer {
+namespace plugin {
+
+namespace {
+
+Status ParseNumber(const std::string& name, const std::string& value, uint64_t min,
+                   uint64_t max, uint64_t* out) {
+  std::string range = " (" + std::to_string(min) + ".." + std::to_string(max) + ")";
+  if (value.empty() || value.find_first_not_of("0123456789") != std::string::npos ||
+      value.size() > 19) {
+    return Status::Invalid("plugin_opt_" + name + " must be a whole number" + range);
+  }
+  uint64_t number = std::strtoull(value.c_str(), nullptr, 10);
+  if (number < min || number > max) {
+    return Status::Invalid("plugin_opt_" + name + " is out of range" + range);
+  }
+  *out = number;
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ParseOptions(const std::vector<std::pair<std::string, std::string>>& pairs,
+                    PluginOptions* out) {
+  PluginOptions options;
+  for (const auto& [name, value] : pairs) {
+    Status status;
+    if (name == "data_dir") {
+      options.data_dir = value;
+    } else if (name == "key_file") {
+      options.key_file = value;
+    } else if (name == "passphrase_file") {
+      options.passphrase_file = value;
+    } else if (name == "invite_ttl") {
+      status = ParseNumber(name, value, 60, 2592000, &options.invite_ttl_s);
+    } else if (name == "max_people") {
+      status = ParseNumber(name, value, 1, protocol::kMaxPeople, &options.max_people);
+    } else if (name == "max_devices") {
+      status = ParseNumber(name, value, 0, protocol::kMaxDevices, &options.max_devices);
+    } else if (name == "sync_ms") {
+      status = ParseNumber(name, value, 0, 60000, &options.sync_ms);
+    } else {
+      status = Status::Invalid("unknown option plugin_opt_" + name);
+    }
+    if (!status.ok()) return status;
+  }
+  if (options.data_dir.empty()) return Status::Invalid("plugin_opt_data_dir is required");
+  if (!options.key_file.empty() && !options.passphrase_file.empty()) {
+    return Status::Invalid("give plugin_opt_key_file or plugin_opt_passphrase_file, not both");
+  }
+  *out = std::move(options);
+  return Status::OK();
+}
+
+Status ReadPassphraseFile(const std::string& path, std::string* passphrase) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Status::IOError("cannot read the passphrase file " + path);
+  std::string line;
+  std::getline(file, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) {
+    crypto::Wipe(&line);
+    return Status::Invalid("the passphrase file " + path + " is empty");
+  }
+  *passphrase = line;
+  crypto::Wipe(&line);
+  return Status::OK();
+}
+
+}  // namespace plugin
+}  // namespace foyer
