@@ -72,6 +72,31 @@ class WriteBatch {
   std::vector<Op> ops_;
 };
 
+// A record exactly as it lies in the database: the key and the sealed value
+// (still encrypted under the data key). Keys starting with '\0' belong to the
+// store itself (the key header, the household id); backups include them.
+struct RawRecord {
+  std::string key;
+  std::string value;
+};
+
+// A consistent point-in-time view of every record (a LevelDB snapshot), for
+// backups: reads see the database as it was when the snapshot was taken,
+// whatever is written afterwards. Made by Store::ExportSnapshot; must be
+// destroyed before its Store. One thread at a time.
+class StoreSnapshot {
+ public:
+  virtual ~StoreSnapshot() = default;
+  // Number of records in the snapshot (counted when it was taken).
+  virtual uint64_t record_count() const = 0;
+  // Appends the records whose key sorts after `after` (exclusive; empty: from
+  // the first record), in key order, until their keys and values add up to
+  // at least `max_bytes` (at least one record when any is left) or none is
+  // left. `*done` tells whether the last record has been returned.
+  virtual Status Read(std::string_view after, size_t max_bytes, std::vector<RawRecord>* records,
+                      bool* done) const = 0;
+};
+
 class Store {
  public:
   // Opens (or creates) the store. Fails with a clear message when the master
@@ -106,6 +131,9 @@ class Store {
   std::string Verifier(std::string_view auth_key) const;   // 32 bytes
   std::string InviteKey(std::string_view secret) const;    // 16 bytes
 
+  // Takes a snapshot of every record, raw and sealed (see StoreSnapshot).
+  Status ExportSnapshot(std::unique_ptr<StoreSnapshot>* snapshot) const;
+
   // Forces the log to disk now.
   Status Sync();
   // Approximate bytes on disk of the database directory.
@@ -114,6 +142,39 @@ class Store {
  private:
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Restores raw records (from a StoreSnapshot, e.g. through a backup file)
+// into a new store at `options.data_dir`, which must not hold a database yet
+// (Conflict otherwise: to replace a store, move its `db` directory away
+// first). Records are written to `data_dir`/db.import; Finish checks that the
+// key header and the household record are there and that every value opens
+// with the master key of `options` (the key file or passphrase of the
+// original store: a backup cannot be opened without it), then renames the
+// directory to `data_dir`/db. Destroying an import without a successful
+// Finish removes the partial database. The broker must be stopped (the store
+// is not open elsewhere). One thread at a time.
+class StoreImport {
+ public:
+  static Status Begin(const StoreOptions& options, std::unique_ptr<StoreImport>* import);
+  ~StoreImport();
+  StoreImport(const StoreImport&) = delete;
+  StoreImport& operator=(const StoreImport&) = delete;
+
+  // Adds one record (writes are batched). Invalid for an empty key or a
+  // key given twice.
+  Status Add(std::string_view key, std::string_view sealed_value);
+  // Number of records added so far.
+  uint64_t record_count() const;
+  // Verifies and installs the store (see above); `household_id` (optional)
+  // receives the restored store's 16-byte household id. Denied when the
+  // master key does not open it; Corruption when a record does not open.
+  Status Finish(std::string* household_id);
+
+ private:
+  struct Impl;
+  explicit StoreImport(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 
