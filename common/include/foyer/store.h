@@ -162,8 +162,9 @@ class StoreImport {
   StoreImport(const StoreImport&) = delete;
   StoreImport& operator=(const StoreImport&) = delete;
 
-  // Adds one record (writes are batched). Invalid for an empty key or a
-  // key given twice.
+  // Adds one record (writes are batched). Keys must come in strictly
+  // increasing byte order, as a snapshot gives them (Invalid otherwise, and
+  // for an empty key).
   Status Add(std::string_view key, std::string_view sealed_value);
   // Number of records added so far.
   uint64_t record_count() const;
