@@ -107,6 +107,10 @@ Status Client::Impl::Start(Credentials credentials) {
   }
   status = SubscribeAndWait(AllFilters());
   if (!status.ok()) return status;
+  {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    for (auto& entry : convs_) entry.second.subscribed = true;
+  }
   ready_ = true;
   for (const std::string& conv : conv_ids) {
     Status fetched = FetchEpochKeys(conv);
@@ -145,6 +149,21 @@ Status Client::Impl::SubscribeAndWait(const std::vector<std::string>& filters) {
   return result.get();
 }
 
+Status Client::Impl::EnsureSubscribed(const std::string& conv) {
+  {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    auto it = convs_.find(conv);
+    if (it == convs_.end()) return Status::NotFound("not a member of conversation " + conv);
+    if (it->second.subscribed) return Status::OK();
+  }
+  Status status = SubscribeAndWait({protocol::MessageTopic(conv), protocol::EphemeralTopic(conv)});
+  if (!status.ok()) return status;
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  auto it = convs_.find(conv);
+  if (it != convs_.end()) it->second.subscribed = true;
+  return Status::OK();
+}
+
 void Client::Impl::UnsubscribeQuietly(const std::vector<std::string>& filters) {
   transport_->Unsubscribe(filters, nullptr);
 }
@@ -160,6 +179,7 @@ std::vector<std::string> Client::Impl::AllFilters() const {
 }
 
 void Client::Impl::ReportError(MessageError error) {
+  std::lock_guard<std::recursive_mutex> running(running_mutex_);
   std::function<void(const MessageError&)> callback;
   {
     std::lock_guard<std::mutex> lock(callback_mutex_);
@@ -196,9 +216,7 @@ void Client::Impl::ProcessInbox(const std::string& payload) {
   Status status;
   if (name == "conv_added") {
     status = RefreshConversation(conv);
-    if (status.ok()) {
-      status = SubscribeAndWait({protocol::MessageTopic(conv), protocol::EphemeralTopic(conv)});
-    }
+    if (status.ok()) status = EnsureSubscribed(conv);
     if (status.ok()) status = FetchEpochKeys(conv);
   } else if (name == "epoch" || name == "conv_updated") {
     status = RefreshConversation(conv);

@@ -29,11 +29,13 @@ std::string Client::OwnFingerprint() const {
 }
 
 void Client::OnMessage(std::function<void(const Message&)> callback) {
+  std::lock_guard<std::recursive_mutex> running(impl_->running_mutex_);
   std::lock_guard<std::mutex> lock(impl_->callback_mutex_);
   impl_->on_message_ = std::move(callback);
 }
 
 void Client::OnError(std::function<void(const MessageError&)> callback) {
+  std::lock_guard<std::recursive_mutex> running(impl_->running_mutex_);
   std::lock_guard<std::mutex> lock(impl_->callback_mutex_);
   impl_->on_error_ = std::move(callback);
 }

@@ -229,7 +229,7 @@ Status Client::CreateConversation(const std::string& title,
     state.title = title_json;
     state.keys.emplace(1, std::move(key));
   }
-  status = impl_->SubscribeAndWait({protocol::MessageTopic(id), protocol::EphemeralTopic(id)});
+  status = impl_->EnsureSubscribed(id);
   if (!status.ok()) return status;
   *conv = id;
   return Status::OK();
@@ -253,6 +253,7 @@ Status Client::ListConversations(std::vector<Conversation>* out) {
       conv.last_seq = state.last_seq;
       conv.rotate = state.rotate;
     }
+    impl_->EnsureSubscribed(conv.id);  // a conversation we had not heard of yet
     conv.title_ok = impl_->TitleText(conv.id, json.value("title", nlohmann::json()), &conv.title).ok();
     out->push_back(std::move(conv));
   }

@@ -42,6 +42,7 @@ struct ConvState {
   nlohmann::json title;  // the encrypted title as the server holds it
   uint64_t last_seq = 0;
   bool rotate = false;
+  bool subscribed = false;  // to /m and /e (again after each reconnect)
   std::map<uint32_t, crypto::Secret> keys;  // epoch -> key
   std::set<uint64_t> seen;                  // delivered seqs, for de-duplication
 };
@@ -61,6 +62,8 @@ class Client::Impl {
   void Shutdown();
   Status Call(nlohmann::json request, nlohmann::json* response);
   Status SubscribeAndWait(const std::vector<std::string>& filters);
+  // Subscribes to the conversation's /m and /e unless done already.
+  Status EnsureSubscribed(const std::string& conv);
   void UnsubscribeQuietly(const std::vector<std::string>& filters);
   void ReportError(MessageError error);
   std::vector<std::string> AllFilters() const;
@@ -120,6 +123,9 @@ class Client::Impl {
   bool stopping_ = false;
   std::thread dispatcher_;
 
+  // Held while a callback runs, so that replacing a callback from another
+  // thread waits for the running one (callback_mutex_ guards the pointers).
+  std::recursive_mutex running_mutex_;
   std::mutex callback_mutex_;
   std::function<void(const Message&)> on_message_;
   std::function<void(const MessageError&)> on_error_;

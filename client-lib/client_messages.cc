@@ -112,6 +112,7 @@ void Client::Impl::ProcessLiveMessage(const std::string& conv, const std::string
     ReportError(MessageError{conv, envelope.seq, envelope.from, status});
     return;
   }
+  std::lock_guard<std::recursive_mutex> running(running_mutex_);
   std::function<void(const Message&)> callback;
   {
     std::lock_guard<std::mutex> lock(callback_mutex_);
@@ -142,8 +143,11 @@ Status Client::Impl::SendOnce(const std::string& conv, const std::string& text,
     std::lock_guard<std::mutex> lock(state_mutex_);
     epoch = convs_[conv].epoch;
   }
+  // The echo on /m is the confirmation: the subscription must be in place.
+  Status status = EnsureSubscribed(conv);
+  if (!status.ok()) return status;
   crypto::Secret key;
-  Status status = KeyFor(conv, epoch, &key);
+  status = KeyFor(conv, epoch, &key);
   if (!status.ok()) return status;
 
   nlohmann::json content = {{"type", "text"}, {"text", text}};

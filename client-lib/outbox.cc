@@ -11,6 +11,7 @@ void Outbox::Add(Entry entry) {
   std::lock_guard<std::mutex> lock(mutex_);
   Slot slot;
   slot.order = next_order_++;
+  slot.waiting = true;  // its Send waits from now: an early echo must not be lost
   std::string cmid = entry.cmid;
   slot.entry = std::move(entry);
   slots_[cmid] = std::move(slot);
@@ -53,7 +54,6 @@ Outbox::Result Outbox::Wait(const std::string& cmid, int timeout_ms) {
     gone.refusal = Status::NotFound("the message is not in the outbox");
     return gone;
   }
-  it->second.waiting = true;
   changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] {
     auto found = slots_.find(cmid);
     return found == slots_.end() || found->second.result.state != State::kPending;

@@ -40,13 +40,15 @@ class Outbox {
     Status refusal;
   };
 
+  // Adds an entry whose sender will Wait for it.
   void Add(Entry entry);
   // The echo of `cmid` came back with a seq. False if it is not in the outbox.
   bool Stamp(const std::string& cmid, uint64_t seq, uint64_t stime);
   // The server refused `cmid`: it leaves the outbox.
   void Refuse(const std::string& cmid, const Status& why);
   // Waits until `cmid` is stamped or refused, at most `timeout_ms`. A finished
-  // entry is removed; a pending one stays (kPending is returned).
+  // entry is removed; a pending one stays (kPending is returned) and leaves
+  // the outbox by itself once stamped or refused. Call once per entry.
   Result Wait(const std::string& cmid, int timeout_ms);
   // The entries still waiting for their seq, oldest first.
   std::vector<Entry> Pending() const;

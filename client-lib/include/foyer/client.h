@@ -173,7 +173,9 @@ class Client {
   std::string OwnFingerprint() const;
 
   // Callbacks (see the threading note above). Set them before messages are
-  // expected; replacing one while the client runs is allowed.
+  // expected. Replacing one (or clearing it with nullptr) from another thread
+  // waits for a running callback: once the call returns the old one is not
+  // called again.
   void OnMessage(std::function<void(const Message&)> callback);
   void OnError(std::function<void(const MessageError&)> callback);
 
