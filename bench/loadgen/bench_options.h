@@ -11,11 +11,13 @@ namespace bench {
 struct BenchOptions {
   bool quick = false;
   bool stock_only = false;         // no plugin: stock-a against stock-b only
+  bool foyer_only = false;         // only the foyer runs (for profiling the plugin)
+  bool skip_store = false;         // skip figures 5-8 (no fill)
   int rounds = 5;                  // each: stock-a, stock-b, foyer in a shuffled order
   size_t users = 25;               // flows: users publishers -> users subscribers
   size_t body_bytes = 200;         // envelope body (ciphertext) size
   double paced_rate = 1000;        // messages per second, all flows
-  double paced_seconds = 8;        // measured, per paced run
+  double paced_seconds = 6;        // measured, per paced run
   double warmup_seconds = 0.5;
   double saturation_seconds = 5;
   int window = 8;                  // closed loop: undelivered messages per publisher

@@ -40,7 +40,8 @@ void MqttSession::OnMessage(mosquitto*, void* self, const mosquitto_message* mes
       static_cast<const char*>(message->payload),
       static_cast<const char*>(message->payload) + message->payloadlen, nullptr, false);
   if (!response.is_object() || !response.contains("id") || !response["id"].is_string()) return;
-  session->responses_[response["id"].get<std::string>()] = std::move(response);
+  const std::string id = response["id"].get<std::string>();
+  session->responses_[id] = std::move(response);
 }
 
 Status MqttSession::LoopUntil(const std::function<bool()>& done, int timeout_ms) {

@@ -30,19 +30,25 @@ uint64_t CpuNs(pid_t pid) {
   return total;
 }
 
-uint64_t ResidentBytes(pid_t pid) {
+Resident ResidentParts(pid_t pid) {
+  Resident resident;
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
+  auto bytes_of = [&line](size_t label) {
+    std::istringstream fields(line.substr(label));
+    uint64_t kib = 0;
+    fields >> kib;
+    return kib * 1024;
+  };
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      std::istringstream fields(line.substr(6));
-      uint64_t kib = 0;
-      fields >> kib;
-      return kib * 1024;
-    }
+    if (line.rfind("VmRSS:", 0) == 0) resident.total = bytes_of(6);
+    if (line.rfind("RssAnon:", 0) == 0) resident.anonymous = bytes_of(8);
+    if (line.rfind("RssFile:", 0) == 0) resident.file = bytes_of(8);
   }
-  return 0;
+  return resident;
 }
+
+uint64_t ResidentBytes(pid_t pid) { return ResidentParts(pid).total; }
 
 uint64_t DirectoryBytes(const std::string& directory) {
   namespace fs = std::filesystem;

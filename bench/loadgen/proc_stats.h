@@ -21,6 +21,15 @@ int64_t NowNs();
 uint64_t CpuNs(pid_t pid);
 // VmRSS of /proc/<pid>/status, in bytes.
 uint64_t ResidentBytes(pid_t pid);
+// Its parts: RssAnon (heap, stacks) and RssFile (mapped files: the program,
+// its libraries, and LevelDB's memory-mapped tables, which the kernel may
+// drop under memory pressure).
+struct Resident {
+  uint64_t total = 0;
+  uint64_t anonymous = 0;
+  uint64_t file = 0;
+};
+Resident ResidentParts(pid_t pid);
 // Sum of the sizes of the regular files below `directory`.
 uint64_t DirectoryBytes(const std::string& directory);
 

@@ -24,6 +24,7 @@ struct Figure {
   double measured = 0;  // the number compared with the target
   bool met = false;
   std::string detail;   // min-max, absolute figures, control
+  bool in_run = true;   // false: not part of this run (--stock-only, --skip-store)
 };
 
 struct Summary {

@@ -107,7 +107,8 @@ Status RunRounds(const BenchOptions& options, const Household& household, Envelo
                  std::vector<RunFigures>* runs, LatencyPool* latencies) {
   std::mt19937 shuffle(options.seed);
   for (int round = 1; round <= options.rounds; ++round) {
-    std::vector<std::string> order = {"stock-a", "stock-b"};
+    std::vector<std::string> order;
+    if (!options.foyer_only) order = {"stock-a", "stock-b"};
     if (!options.stock_only) order.push_back("foyer");
     std::shuffle(order.begin(), order.end(), shuffle);
     for (size_t position = 0; position < order.size(); ++position) {

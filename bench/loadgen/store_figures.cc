@@ -1,5 +1,6 @@
 #include "store_figures.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -72,7 +73,7 @@ Status ConnectEveryone(const Household& household, int port,
   return Status::OK();
 }
 
-Status History(const BenchOptions& options, const Household& household,
+Status History(const BenchOptions& options, const Household& household, pid_t broker_pid,
                std::vector<std::unique_ptr<MqttSession>>& sessions, StoreFigures* figures) {
   std::vector<uint64_t> last_seq(household.size(), 0);
   for (size_t flow = 0; flow < household.size(); ++flow) {
@@ -83,6 +84,7 @@ Status History(const BenchOptions& options, const Household& household,
     last_seq[flow] = answer.value("last_seq", 0ull);
   }
   std::mt19937_64 random(options.seed);
+  uint64_t cpu_start = 0;
   const int warmup = 10;
   for (int k = 0; k < options.history_requests + warmup; ++k) {
     const size_t flow = static_cast<size_t>(k) % household.size();
@@ -101,7 +103,10 @@ Status History(const BenchOptions& options, const Household& household,
       return Status::Internal("a history page did not hold the expected messages");
     }
     if (k >= warmup) figures->history_ns.push_back(elapsed);
+    if (k + 1 == warmup) cpu_start = CpuNs(broker_pid);
   }
+  figures->history_broker_cpu_us =
+      (CpuNs(broker_pid) - cpu_start) / 1e3 / std::max<size_t>(1, figures->history_ns.size());
   figures->history_p50_ms = Percentile(figures->history_ns, 50) / 1e6;
   figures->history_p99_ms = Percentile(figures->history_ns, 99) / 1e6;
   figures->history_max_ms = Percentile(figures->history_ns, 100) / 1e6;
@@ -128,8 +133,11 @@ Status ColdStart(const BenchOptions& options, const Household& household,
   status = ConnectEveryone(household, broker.port(), &sessions);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   figures->foyer_rss_connected_bytes = ResidentBytes(broker.pid());
-  if (status.ok()) status = History(options, household, sessions, figures);
-  figures->foyer_rss_bytes = ResidentBytes(broker.pid());
+  if (status.ok()) status = History(options, household, broker.pid(), sessions, figures);
+  const Resident resident = ResidentParts(broker.pid());
+  figures->foyer_rss_bytes = resident.total;
+  figures->foyer_rss_anon_bytes = resident.anonymous;
+  figures->foyer_rss_file_bytes = resident.file;
   sessions.clear();
   Status stopped = broker.Stop();
   return status.ok() ? stopped : status;

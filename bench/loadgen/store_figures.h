@@ -23,7 +23,10 @@ struct StoreFigures {
   double cold_start_ms = 0;
   uint64_t foyer_rss_bytes = 0;        // 25 users connected, after the history requests
   uint64_t foyer_rss_connected_bytes = 0;  // 25 users connected, before them
+  uint64_t foyer_rss_anon_bytes = 0;   // parts of foyer_rss_bytes (see proc_stats.h)
+  uint64_t foyer_rss_file_bytes = 0;
   uint64_t stock_rss_bytes = 0;        // stock mosquitto, 25 users connected
+  double history_broker_cpu_us = 0;    // broker CPU per history request
   std::vector<int64_t> history_ns;     // request to answer
   double history_p50_ms = 0, history_p99_ms = 0, history_max_ms = 0;
   uint64_t disk_bytes = 0;             // data directory after the fill
