@@ -19,6 +19,7 @@
 
 #include "foyer/crypto.h"
 #include "store_master_key.h"
+#include "store_snapshot.h"
 
 namespace foyer {
 namespace {
@@ -399,6 +400,10 @@ std::string Store::Verifier(std::string_view auth_key) const {
 
 std::string Store::InviteKey(std::string_view secret) const {
   return crypto::KeyedHash(secret, 16, impl_->invite_key);
+}
+
+Status Store::ExportSnapshot(std::unique_ptr<StoreSnapshot>* snapshot) const {
+  return store_internal::NewLevelDbSnapshot(impl_->db, kSyncKey, snapshot);
 }
 
 Status Store::Sync() { return impl_->SyncLog(); }
