@@ -21,7 +21,11 @@ bool IsTimeout(const Status& status) {
          status.message().rfind(kTimeoutPrefix, 0) == 0;
 }
 
-Client::Impl::Impl(const Options& options) : options_(options), peers_(options.pins) {}
+Client::Impl::Impl(const Options& options)
+    : options_(options),
+      peers_(options.pins),
+      on_message_(options.on_message),
+      on_error_(options.on_error) {}
 
 Client::Impl::~Impl() { Shutdown(); }
 

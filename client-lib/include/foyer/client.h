@@ -34,6 +34,9 @@
 namespace foyer {
 namespace client {
 
+struct Message;
+struct MessageError;
+
 struct Options {
   // Broker address: mqtt://host:port or mqtts://host:port (tcp://, ssl:// too).
   std::string server = "mqtt://127.0.0.1:1883";
@@ -52,6 +55,10 @@ struct Options {
   // Pinned fingerprints of peers; not owned, must outlive the client.
   // nullptr: pins live in memory for the client's lifetime only.
   KeyPins* pins = nullptr;
+  // Initial OnMessage / OnError callbacks, installed before the client
+  // subscribes, so that nothing received during Connect is missed.
+  std::function<void(const Message&)> on_message;
+  std::function<void(const MessageError&)> on_error;
 };
 
 // What a client needs to log in. People give `password` (and `household`);
