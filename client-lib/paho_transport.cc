@@ -128,9 +128,15 @@ class PahoTransport : public Transport {
         return Status::IOError("timed out: no answer from the MQTT server at " + options.server);
       }
     } catch (const mqtt::exception& error) {
+      // MQTT 5 puts the CONNACK reason in the reason code or, depending on
+      // the path through Paho C, in the return code.
       const int reason = error.get_reason_code();
+      const int code = error.get_return_code();
       client_.reset();
-      if (reason == 0x86 || reason == 0x87 || reason == 0x8A || reason == 0x85) {
+      auto refused = [](int value) {
+        return value == 0x86 || value == 0x87 || value == 0x8A || value == 0x85 || value == 0x8C;
+      };
+      if (refused(reason) || refused(code) || code == 4 || code == 5) {
         return Status::Denied("login refused by the server (bad user name or password, "
                               "disabled account, or too many failed attempts)");
       }
