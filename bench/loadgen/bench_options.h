@@ -13,6 +13,7 @@ struct BenchOptions {
   bool stock_only = false;         // no plugin: stock-a against stock-b only
   bool foyer_only = false;         // only the foyer runs (for profiling the plugin)
   bool skip_store = false;         // skip figures 5-8 (no fill)
+  bool fill_through_broker = false;  // fill the store through the broker (slow) instead of offline
   int rounds = 5;                  // each: stock-a, stock-b, foyer in a shuffled order
   size_t users = 25;               // flows: users publishers -> users subscribers
   size_t body_bytes = 200;         // envelope body (ciphertext) size

@@ -74,12 +74,16 @@ EnvelopePool::EnvelopePool(const Household& household, size_t body_bytes, uint32
       salt_(salt),
       capacity_(UINT64_MAX) {}
 
-std::string EnvelopePool::Seal(size_t flow, uint64_t index) const {
+protocol::Envelope EnvelopePool::Make(size_t flow, uint64_t index) const {
   const Account& sender = household_.accounts[household_.Publisher(flow)];
   const uint64_t now_ms = static_cast<uint64_t>(std::time(nullptr)) * 1000;
-  return protocol::SerializeEnvelope(protocol::SealEnvelope(
-      household_.convs[flow], 1, sender.name, CmidOf(static_cast<uint32_t>(flow), index, salt_),
-      now_ms, household_.keys[flow], sender.sign, plaintext_));
+  return protocol::SealEnvelope(household_.convs[flow], 1, sender.name,
+                                CmidOf(static_cast<uint32_t>(flow), index, salt_), now_ms,
+                                household_.keys[flow], sender.sign, plaintext_);
+}
+
+std::string EnvelopePool::Seal(size_t flow, uint64_t index) const {
+  return protocol::SerializeEnvelope(Make(flow, index));
 }
 
 const std::string& EnvelopePool::Payload(size_t flow, uint64_t index) {

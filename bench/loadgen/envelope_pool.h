@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "foyer/protocol.h"
 #include "household.h"
 
 namespace foyer {
@@ -36,6 +37,8 @@ class EnvelopePool {
   // The reference is valid until the next call in on-demand mode.
   const std::string& Payload(size_t flow, uint64_t index);
   uint64_t Capacity() const { return capacity_; }
+  // A new envelope `index` of `flow` (thread-safe).
+  protocol::Envelope Make(size_t flow, uint64_t index) const;
 
  private:
   std::string Seal(size_t flow, uint64_t index) const;

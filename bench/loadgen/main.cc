@@ -112,6 +112,8 @@ int main(int argc, char** argv) {
       ("stock-only", po::bool_switch(&options.stock_only), "without the plugin: stock against stock")
       ("foyer-only", po::bool_switch(&options.foyer_only), "only the foyer runs (to profile the plugin)")
       ("skip-store", po::bool_switch(&options.skip_store), "skip figures 5-8 (no store fill)")
+      ("fill-through-broker", po::bool_switch(&options.fill_through_broker),
+       "fill the store through the broker at saturation (slow) instead of offline")
       ("rounds", po::value(&options.rounds), "interleaved rounds (default 5)")
       ("paced-seconds", po::value(&options.paced_seconds), "measured seconds per paced run")
       ("saturation-seconds", po::value(&options.saturation_seconds), "measured seconds per saturation run")

@@ -12,6 +12,7 @@
 #include "envelope_pool.h"
 #include "load_generator.h"
 #include "mqtt_session.h"
+#include "offline_fill.h"
 #include "proc_stats.h"
 #include "stats.h"
 
@@ -176,9 +177,19 @@ Status MeasureStore(const BenchOptions& options, const Household& household,
   fs::copy(foyer_template_dir, data_dir, fs::copy_options::recursive, error);
   if (error) return Status::IOError("cannot copy the household: " + error.message());
   figures->empty_disk_bytes = DirectoryBytes(data_dir);
-  std::fprintf(stderr, "filling the store with %llu messages through the broker\n",
-               static_cast<unsigned long long>(options.stored_messages));
-  Status status = Fill(options, household, data_dir, figures);
+  std::fprintf(stderr, "filling the store with %llu messages %s\n",
+               static_cast<unsigned long long>(options.stored_messages),
+               options.fill_through_broker ? "through the broker" : "offline (plugin record layout)");
+  Status status;
+  if (options.fill_through_broker) {
+    status = Fill(options, household, data_dir, figures);
+  } else {
+    const EnvelopePool maker(household, options.body_bytes, /*salt=*/0xf111);
+    const int64_t start = NowNs();
+    status = FillOffline(household, maker, data_dir, options.stored_messages, &figures->stored);
+    figures->fill_seconds = (NowNs() - start) / 1e9;
+    figures->fill_offline = true;
+  }
   if (status.ok()) status = ColdStart(options, household, data_dir, figures);
   if (!status.ok()) return status;
   // After a restart LevelDB has turned its log into tables: the steady size.

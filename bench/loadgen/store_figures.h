@@ -1,6 +1,7 @@
 // The figures that need a full store: the household's data directory is
-// filled through the broker (closed loop, real envelopes sealed on the fly)
-// with `stored_messages`, then the broker is restarted on it to measure the
+// filled with `stored_messages` real envelopes, offline with the plugin's
+// record layout (offline_fill.h) or through the broker at saturation
+// (--fill-through-broker), then the broker is restarted on it to measure the
 // cold start to the first accepted login, resident memory with every user
 // connected, history pages, and bytes on disk per message.
 #ifndef FOYER_BENCH_STORE_FIGURES_H_
@@ -20,6 +21,7 @@ namespace bench {
 struct StoreFigures {
   uint64_t stored = 0;
   double fill_seconds = 0;
+  bool fill_offline = false;           // written through foyer::Store, not the broker
   double cold_start_ms = 0;
   uint64_t foyer_rss_bytes = 0;        // 25 users connected, after the history requests
   uint64_t foyer_rss_connected_bytes = 0;  // 25 users connected, before them
