@@ -63,12 +63,5 @@ HostNames DetectHostNames() {
   return names;
 }
 
-std::string FirstLanAddress(const HostNames& names) {
-  for (const std::string& address : names.ip_addresses) {
-    if (address.find(':') == std::string::npos && address.rfind("127.", 0) != 0) return address;
-  }
-  return "";
-}
-
 }  // namespace admin
 }  // namespace foyer

@@ -21,9 +21,6 @@ struct HostNames {
 
 HostNames DetectHostNames();
 
-// The first LAN (non-loopback) IPv4 address of `names`, or "" if none.
-std::string FirstLanAddress(const HostNames& names);
-
 }  // namespace admin
 }  // namespace foyer
 
