@@ -120,7 +120,8 @@ bool Server::CheckAcl(const void* client, std::string_view topic, int access,
                       bool retain) const {
   const Session* session = FindSession(client);
   if (session == nullptr) return access == kAccessUnsubscribe;
-  AclSubject subject{session->invite, session->user};
+  // Service sessions are as restricted as invite sessions: requests only.
+  AclSubject subject{session->invite || session->service, session->user};
   return AclAllows(subject, topic, access, retain, [this, session](std::string_view conv) {
     return IsMember(conv, session->user);
   });

@@ -63,23 +63,30 @@ bool Server::Authenticate(const void* client, std::string_view client_id, const 
   }
   std::string user(username);
   bool invite = user == protocol::kInviteUserName;
+  // The service account is not locked by account (anyone could lock the
+  // gateway out); its address is, like every address.
+  bool service = user == kServiceUserName;
   uint64_t now = Now();
   std::string account_key = AccountKey(user);
   std::string address_key = AddressKey(address);
-  if ((!invite && !lockout_.Allowed(account_key, now)) || !lockout_.Allowed(address_key, now)) {
+  bool by_account = !invite && !service;
+  if ((by_account && !lockout_.Allowed(account_key, now)) || !lockout_.Allowed(address_key, now)) {
+    ++failed_logins_;
     Log(LogLevel::kNotice, "login refused without checking (locked out): " +
                                (invite ? std::string("invite session") : user));
     return false;
   }
   Session session;
-  bool ok = invite ? CheckInviteLogin(client_id, password, &session)
-                   : CheckUserLogin(client_id, user, password, &session);
+  bool ok = invite    ? CheckInviteLogin(client_id, password, &session)
+            : service ? CheckServiceLogin(client_id, password, &session)
+                      : CheckUserLogin(client_id, user, password, &session);
   if (!ok) {
-    if (!invite) lockout_.Failure(account_key, now);
+    ++failed_logins_;
+    if (by_account) lockout_.Failure(account_key, now);
     lockout_.Failure(address_key, now);
     return false;
   }
-  if (!invite) {
+  if (by_account) {
     lockout_.Success(account_key);
     caches_.users[user].last_seen = now;
   }

@@ -12,7 +12,9 @@ namespace {
 
 constexpr size_t kMaxRequestIdLength = 64;
 
-enum class Who { kInviteSession, kAccount, kAdmin };
+// kAdmin ops are also open to admin tokens (through the service account's
+// `admin` op); kAdminLogin ops only to admins logged in themselves.
+enum class Who { kInviteSession, kAccount, kAdmin, kAdminLogin, kService };
 
 }  // namespace
 
@@ -46,7 +48,78 @@ const Server::OpEntry Server::kOps[] = {
     {"user_disable", Who::kAdmin, &Server::OpUserDisable},
     {"user_enable", Who::kAdmin, &Server::OpUserEnable},
     {"user_delete", Who::kAdmin, &Server::OpUserDelete},
+    {"user_reset", Who::kAdmin, &Server::OpUserReset},
+    {"conv_stats", Who::kAdmin, &Server::OpConvStats},
+    {"status", Who::kAdmin, &Server::OpStatus},
+    {"backup_begin", Who::kAdmin, &Server::OpBackupBegin},
+    {"backup_chunk", Who::kAdmin, &Server::OpBackupChunk},
+    {"backup_end", Who::kAdmin, &Server::OpBackupEnd},
+    {"token_create", Who::kAdminLogin, &Server::OpTokenCreate},
+    {"token_list", Who::kAdminLogin, &Server::OpTokenList},
+    {"token_revoke", Who::kAdminLogin, &Server::OpTokenRevoke},
+    {"admin", Who::kService, &Server::OpAdmin},
 };
+
+namespace {
+
+// Whether `session` may send an op of kind `who`; `via_token` for the call
+// inside an `admin` request.
+Status CheckWho(const Session& session, Who who, bool via_token, const std::string& op) {
+  if (via_token) {
+    if (who == Who::kAdmin) return Status::OK();
+    return Status::Denied("op '" + op + "' cannot be called with an admin token");
+  }
+  if (session.invite) {
+    if (who == Who::kInviteSession) return Status::OK();
+    return Status::Denied("an invite session may only send invite_info and register");
+  }
+  if (session.service) {
+    if (who == Who::kService || op == "whoami") return Status::OK();
+    return Status::Denied("the service account may only send whoami and admin");
+  }
+  switch (who) {
+    case Who::kAccount:
+      return Status::OK();
+    case Who::kAdmin:
+    case Who::kAdminLogin:
+      if (session.role == kRoleAdmin) return Status::OK();
+      return Status::Denied("op '" + op + "' needs the admin role");
+    case Who::kInviteSession:
+      return Status::Denied("op '" + op + "' is for invite sessions");
+    case Who::kService:
+      return Status::Denied("op '" + op + "' is for the service account");
+  }
+  return Status::Denied("op '" + op + "' is not allowed");
+}
+
+}  // namespace
+
+Status Server::Dispatch(const Session& session, const Json& request, bool via_token,
+                        Json* result) {
+  auto op_field = request.find("op");
+  if (op_field == request.end() || !op_field->is_string()) {
+    return Status::Invalid("field 'op' must be a string");
+  }
+  const std::string& op = op_field->get_ref<const std::string&>();
+  const OpEntry* entry = nullptr;
+  for (const OpEntry& candidate : kOps) {
+    if (op == candidate.name) entry = &candidate;
+  }
+  if (entry == nullptr) return Status::Invalid("unknown op '" + op + "'");
+  Status status = CheckWho(session, entry->who, via_token, op);
+  if (!status.ok()) return status;
+  try {
+    status = (this->*entry->handler)(session, request, result);
+  } catch (const Json::exception& e) {
+    status = Status::Invalid(std::string("malformed argument: ") + e.what());
+  }
+  if (!status.ok() && status.code() == Status::Code::kInternal) {
+    Log(LogLevel::kError, "request " + op + " from " + session.user + " failed: " +
+                              status.message());
+  }
+  if (status.ok()) Log(LogLevel::kDebug, "request " + op + " from " + session.user + " done");
+  return status;
+}
 
 void Server::OnControl(const void* client, std::string_view payload) {
   const Session* found = FindSession(client);
@@ -70,39 +143,9 @@ void Server::OnControl(const void* client, std::string_view payload) {
     return fail(Status::Invalid("field 'id' must be a string of at most 64 characters"));
   }
   id = id_field->get<std::string>();
-  auto op_field = request.find("op");
-  if (op_field == request.end() || !op_field->is_string()) {
-    return fail(Status::Invalid("field 'op' must be a string"));
-  }
-  const std::string& op = op_field->get_ref<const std::string&>();
-  const OpEntry* entry = nullptr;
-  for (const OpEntry& candidate : kOps) {
-    if (op == candidate.name) entry = &candidate;
-  }
-  if (entry == nullptr) return fail(Status::Invalid("unknown op '" + op + "'"));
-  if (session.invite != (entry->who == Who::kInviteSession)) {
-    return fail(Status::Denied(session.invite ? "an invite session may only send invite_info "
-                                                "and register"
-                                              : "op '" + op + "' is for invite sessions"));
-  }
-  if (entry->who == Who::kAdmin && session.role != kRoleAdmin) {
-    return fail(Status::Denied("op '" + op + "' needs the admin role"));
-  }
   Json result = Json::object();
-  Status status;
-  try {
-    status = (this->*entry->handler)(session, request, &result);
-  } catch (const Json::exception& e) {
-    status = Status::Invalid(std::string("malformed argument: ") + e.what());
-  }
-  if (!status.ok()) {
-    if (status.code() == Status::Code::kInternal) {
-      Log(LogLevel::kError, "request " + op + " from " + session.user + " failed: " +
-                                status.message());
-    }
-    return fail(status);
-  }
-  Log(LogLevel::kDebug, "request " + op + " from " + session.user + " done");
+  Status status = Dispatch(session, request, false, &result);
+  if (!status.ok()) return fail(status);
   result["id"] = id;
   result["ok"] = true;
   Reply(session, std::move(result));

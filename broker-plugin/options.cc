@@ -7,6 +7,8 @@
 #include <sstream>
 #include <string>
 
+#include <boost/program_options.hpp>
+
 #include "foyer/crypto.h"
 #include "foyer/protocol.h"
 
@@ -30,14 +32,54 @@ Status ParseNumber(const std::string& name, const std::string& value, uint64_t m
   return Status::OK();
 }
 
+const char* const kOptionNames[] = {"data_dir",   "key_file",    "passphrase_file",
+                                    "invite_ttl", "max_people",  "max_devices",
+                                    "sync_ms",    "gateway_key_file"};
+
+// The top-level keys of the shared INI file, in file order.
+Status ReadConfigFile(const std::string& path,
+                      std::vector<std::pair<std::string, std::string>>* pairs) {
+  namespace po = boost::program_options;
+  std::ifstream file(path);
+  if (!file) return Status::IOError("cannot read the configuration file " + path);
+  po::options_description description;
+  for (const char* name : kOptionNames) {
+    description.add_options()(name, po::value<std::string>());
+  }
+  try {
+    po::parsed_options parsed = po::parse_config_file(file, description, true);
+    for (const po::option& option : parsed.options) {
+      if (option.string_key.find('.') != std::string::npos) continue;  // a [section]
+      if (option.unregistered) {
+        return Status::Invalid("unknown option '" + option.string_key + "' in " + path);
+      }
+      pairs->emplace_back(option.string_key, option.value.empty() ? "" : option.value.front());
+    }
+  } catch (const std::exception& e) {
+    return Status::Invalid("cannot parse " + path + ": " + e.what());
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
-Status ParseOptions(const std::vector<std::pair<std::string, std::string>>& pairs,
+Status ParseOptions(const std::vector<std::pair<std::string, std::string>>& given,
                     PluginOptions* out) {
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& [name, value] : given) {
+    if (name != "config") continue;
+    Status status = ReadConfigFile(value, &pairs);
+    if (!status.ok()) return status;
+  }
+  for (const auto& pair : given) {
+    if (pair.first != "config") pairs.push_back(pair);
+  }
   PluginOptions options;
   for (const auto& [name, value] : pairs) {
     Status status;
-    if (name == "data_dir") {
+    if (name == "gateway_key_file") {
+      options.gateway_key_file = value;
+    } else if (name == "data_dir") {
       options.data_dir = value;
     } else if (name == "key_file") {
       options.key_file = value;

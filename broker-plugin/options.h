@@ -29,10 +29,17 @@ struct PluginOptions {
   uint64_t max_devices = 25;
   // Period of the store's background sync, milliseconds.
   uint64_t sync_ms = 1000;
+  // Where the service account's credential is written at each start (mode
+  // 0600); empty means `data_dir`/gateway.key. The gateway reads it.
+  std::string gateway_key_file;
 };
 
 // Parses (name, value) pairs, names without the `plugin_opt_` prefix. Unknown
 // names, bad numbers and a missing data_dir are refused with a clear reason.
+// `config` names Foyer's shared INI file (config/foyer.conf): its top-level
+// keys (the same names as the plugin_opt_ ones) are read first, its
+// [sections] (other programs' options) are ignored, and every plugin_opt_
+// given beside it overrides it, wherever it appears.
 Status ParseOptions(const std::vector<std::pair<std::string, std::string>>& pairs,
                     PluginOptions* out);
 

@@ -2,6 +2,10 @@
 #include "options.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 
 namespace foyer {
 namespace plugin {
@@ -39,6 +43,52 @@ TEST(OptionsTest, Refusals) {
           .ok());
   Status status = ParseOptions({{"data_dir", "/d"}, {"typo", "1"}}, &options);
   EXPECT_NE(status.message().find("plugin_opt_typo"), std::string::npos);
+}
+
+// Writes `text` to a temporary file, removed at the end of the test.
+class ConfigFile {
+ public:
+  explicit ConfigFile(const std::string& text) {
+    char pattern[] = "/tmp/foyer-options-XXXXXX";
+    int fd = ::mkstemp(pattern);
+    ::close(fd);
+    path_ = pattern;
+    std::ofstream(path_) << text;
+  }
+  ~ConfigFile() { std::remove(path_.c_str()); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+TEST(OptionsTest, SharedConfigFileAndOverrides) {
+  ConfigFile file(
+      "# Foyer\ndata_dir = /var/lib/foyer\nmax_people = 10\ngateway_key_file = /run/g.key\n"
+      "[gateway]\nport = 8443\nunknown_here = fine\n");
+  PluginOptions options;
+  Status status = ParseOptions({{"config", file.path()}}, &options);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_EQ(options.data_dir, "/var/lib/foyer");
+  EXPECT_EQ(options.max_people, 10u);
+  EXPECT_EQ(options.gateway_key_file, "/run/g.key");
+  // plugin_opt_ lines override the file, whatever their order.
+  ASSERT_TRUE(
+      ParseOptions({{"max_people", "3"}, {"config", file.path()}, {"data_dir", "/d"}}, &options)
+          .ok());
+  EXPECT_EQ(options.max_people, 3u);
+  EXPECT_EQ(options.data_dir, "/d");
+}
+
+TEST(OptionsTest, SharedConfigFileRefusals) {
+  PluginOptions options;
+  EXPECT_EQ(ParseOptions({{"config", "/nonexistent/foyer.conf"}}, &options).code(),
+            Status::Code::kIOError);
+  ConfigFile typo("data_dir = /d\nmax_peple = 3\n");
+  Status status = ParseOptions({{"config", typo.path()}}, &options);
+  EXPECT_NE(status.message().find("max_peple"), std::string::npos) << status.ToString();
+  ConfigFile bad_number("data_dir = /d\nmax_people = many\n");
+  EXPECT_FALSE(ParseOptions({{"config", bad_number.path()}}, &options).ok());
 }
 
 }  // namespace

@@ -96,6 +96,19 @@ Status DecodeConversation(std::string_view value, ConversationRecord* conversati
 std::string EncodeCounters(const Counters& counters);
 Status DecodeCounters(std::string_view value, Counters* counters);
 
+// An admin token for the gateway's REST API: only a keyed hash is kept.
+struct TokenRecord {
+  std::string name;     // label, a user-name-like string
+  std::string hash;     // raw, Store::Verifier("token:" || token)
+  std::string creator;  // the admin who made it
+  uint64_t created = 0;
+  uint64_t last_used = 0;
+};
+std::string TokenKey(const Store& store, std::string_view name);
+constexpr std::string_view kTokenPrefix = "t";
+std::string EncodeToken(const TokenRecord& token);
+Status DecodeToken(std::string_view value, TokenRecord* token);
+
 struct Caches {
   std::map<std::string, UserRecord> users;              // by name
   std::map<std::string, InviteRecord> invites;          // by raw invite key

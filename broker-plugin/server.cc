@@ -1,16 +1,13 @@
 // Server: opening, first-start admin invite, sessions and shared helpers.
 #include "server.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <utility>
 
 #include "foyer/crypto.h"
+#include "private_file.h"
 
 namespace foyer {
 namespace plugin {
@@ -19,27 +16,12 @@ namespace {
 
 constexpr const char* kAdminName = "admin";
 constexpr const char* kAdminInviteFile = "admin-invite";
+constexpr const char* kServiceKeyFile = "gateway.key";
 
 uint64_t SystemNowMs() {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::system_clock::now().time_since_epoch())
                                    .count());
-}
-
-// Writes `text` to `path` with mode 0600, atomically (temporary file + rename).
-Status WritePrivateFile(const std::string& path, const std::string& text) {
-  std::string temporary = path + ".tmp";
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::IOError("cannot create " + temporary);
-  bool ok = ::fchmod(fd, 0600) == 0 &&
-            ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || ::rename(temporary.c_str(), path.c_str()) != 0) {
-    ::unlink(temporary.c_str());
-    return Status::IOError("cannot write " + path);
-  }
-  return Status::OK();
 }
 
 }  // namespace
@@ -69,6 +51,15 @@ Status Server::Open(const PluginOptions& options, BrokerPort* port, Clock clock,
   result->household_hex_ = crypto::ToHex(result->store_->household_id());
   result->admin_invite_path_ =
       (std::filesystem::path(options.data_dir) / kAdminInviteFile).string();
+  status = result->LoadTokens();
+  if (!status.ok()) return status;
+  result->service_key_path_ =
+      options.gateway_key_file.empty()
+          ? (std::filesystem::path(options.data_dir) / kServiceKeyFile).string()
+          : options.gateway_key_file;
+  status = result->RotateServiceKey();
+  if (!status.ok()) return status;
+  result->started_ms_ = result->Now();
   status = result->EnsureAdminInvite();
   if (!status.ok()) return status;
   *server = std::move(result);
@@ -109,12 +100,18 @@ Status Server::CreateInvite(const std::string& name, const std::string& role, ui
     user.created = Now();
   }
   user.role = role;
+  return IssueInvite(std::move(user), ttl_s, code, invite);
+}
+
+Status Server::IssueInvite(UserRecord user, uint64_t ttl_s, std::string* code,
+                           InviteRecord* invite) {
+  const std::string name = user.name;
   std::string old_invite_key = user.invite_key;
   std::string secret = crypto::RandomBytes(16);
   std::string invite_key = store_->InviteKey(secret);
   InviteRecord record;
   record.user = name;
-  record.role = role;
+  record.role = user.role;
   record.created = Now();
   record.expires = record.created + ttl_s * 1000;
   user.invite_key = invite_key;
@@ -166,7 +163,7 @@ void Server::Reply(const Session& session, nlohmann::json response) {
 
 bool Server::IsOnline(const std::string& user) const {
   for (const auto& [client, session] : sessions_) {
-    if (!session.invite && session.user == user) return true;
+    if (!session.invite && !session.service && session.user == user) return true;
   }
   return false;
 }
@@ -192,7 +189,7 @@ void Server::OnDisconnect(const void* client) {
   if (it == sessions_.end()) return;
   Session session = std::move(it->second);
   sessions_.erase(it);
-  if (session.invite) return;
+  if (session.invite || session.service) return;
   auto user = caches_.users.find(session.user);
   if (user == caches_.users.end()) return;  // deleted meanwhile
   user->second.last_seen = Now();

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -42,6 +43,18 @@ struct Session {
   std::string client_id;
   bool invite = false;
   std::string invite_key;  // raw Store::InviteKey, invite sessions only
+  bool service = false;    // the built-in service account (the gateway)
+};
+
+// The built-in service account of the gateway (docs/admin-api.md): it logs in
+// with the credential the plugin writes at each start, and may only send
+// `whoami` and token-checked `admin` requests.
+constexpr const char* kServiceUserName = "~gateway";
+
+// Backup snapshots held for the `backup_*` ops.
+struct BackupSession {
+  std::unique_ptr<StoreSnapshot> snapshot;
+  uint64_t last_used_ms = 0;
 };
 
 enum class MessageVerdict {
@@ -81,6 +94,7 @@ class Server {
   const Store& store() const { return *store_; }
   const Caches& caches() const { return caches_; }
   const std::string& admin_invite_path() const { return admin_invite_path_; }
+  const std::string& service_key_path() const { return service_key_path_; }
   const Session* FindSession(const void* client) const;
 
  private:
@@ -92,10 +106,19 @@ class Server {
   void Log(LogLevel level, const std::string& text) const { port_->Log(level, text); }
 
   Status EnsureAdminInvite();
+  // Writes a fresh service account credential (service_account.cc).
+  Status RotateServiceKey();
+  bool CheckServiceLogin(std::string_view client_id, const char* password, Session* session);
+  // Admin tokens (tokens.cc): the token's record name when `token` is valid.
+  bool CheckToken(const std::string& token, std::string* name);
+  Status LoadTokens();
   // Makes a fresh invite for `name` (a new or not yet registered account),
   // replacing its previous invite; writes it and updates the caches.
   Status CreateInvite(const std::string& name, const std::string& role, uint64_t ttl_s,
                       std::string* code, InviteRecord* invite);
+  // Writes a fresh invite for `user` (as it will be stored: its invite_key
+  // is replaced) in one batch with the user record.
+  Status IssueInvite(UserRecord user, uint64_t ttl_s, std::string* code, InviteRecord* invite);
   void RemoveAdminInviteFile();
   Status Write(const WriteBatch& batch);
   void SendInbox(const std::string& user, const nlohmann::json& event);
@@ -159,6 +182,20 @@ class Server {
   Status OpHistory(const Session& s, const Json& request, Json* result);
   Status OpCatchup(const Session& s, const Json& request, Json* result);
   Status SetDisabled(const Session& s, const Json& request, bool disabled);
+  // Gateway and administration (docs/admin-api.md).
+  Status OpAdmin(const Session& s, const Json& request, Json* result);
+  Status OpTokenCreate(const Session& s, const Json& request, Json* result);
+  Status OpTokenList(const Session& s, const Json& request, Json* result);
+  Status OpTokenRevoke(const Session& s, const Json& request, Json* result);
+  Status OpUserReset(const Session& s, const Json& request, Json* result);
+  Status OpConvStats(const Session& s, const Json& request, Json* result);
+  Status OpStatus(const Session& s, const Json& request, Json* result);
+  Status OpBackupBegin(const Session& s, const Json& request, Json* result);
+  Status OpBackupChunk(const Session& s, const Json& request, Json* result);
+  Status OpBackupEnd(const Session& s, const Json& request, Json* result);
+  // Runs one op of kOps for `session` (control.cc).
+  Status Dispatch(const Session& session, const Json& request, bool via_token, Json* result);
+  void ExpireBackups();
 
   PluginOptions options_;
   BrokerPort* port_;
@@ -166,9 +203,16 @@ class Server {
   std::unique_ptr<Store> store_;
   std::string household_hex_;
   std::string admin_invite_path_;
+  std::string service_key_path_;
+  std::string service_verifier_;  // Store::Verifier of the service credential
+  uint64_t started_ms_ = 0;
+  uint64_t failed_logins_ = 0;  // refused logins since start (status op)
   Caches caches_;
+  std::map<std::string, TokenRecord> tokens_;  // by name
   std::unordered_map<const void*, Session> sessions_;
   Lockout lockout_;
+  // Declared after store_: destroyed before it.
+  std::map<std::string, BackupSession> backups_;  // by snapshot id
 };
 
 }  // namespace plugin
