@@ -140,7 +140,8 @@ Summary Summarise(const BenchOptions& options, const std::vector<RunFigures>& ru
           Format("; before them %.1f MB; stock mosquitto with the same users %.1f MB",
                  store.foyer_rss_connected_bytes / 1048576.0, store.stock_rss_bytes / 1048576.0));
   add(7, "Cold start to the first accepted login, " + stored, Format("%.0f ms", store.cold_start_ms),
-      "<= 1000 ms", store.cold_start_ms, store.cold_start_ms <= 1000 && store.cold_start_ms > 0, "");
+      "<= 1000 ms", store.cold_start_ms, store.cold_start_ms <= 1000 && store.cold_start_ms > 0,
+      Format("after the filled store settled (LevelDB compactions done: %.0f s)", store.settle_seconds));
   add(8, "Disk per stored message (200-byte body)", Format("%.0f B", store.disk_bytes_per_message),
       "<= 512 B", store.disk_bytes_per_message,
       store.disk_bytes_per_message <= 512 && store.disk_bytes_per_message > 0,
@@ -230,6 +231,7 @@ Status WriteReports(const BenchOptions& options, const std::vector<RunFigures>& 
   report["runs"] = raw;
   report["store"] = {{"stored", store.stored}, {"fill_seconds", store.fill_seconds},
                      {"fill_offline", store.fill_offline},
+                     {"settle_seconds", store.settle_seconds},
                      {"cold_start_ms", store.cold_start_ms},
                      {"foyer_rss_bytes", store.foyer_rss_bytes},
                      {"foyer_rss_connected_bytes", store.foyer_rss_connected_bytes},

@@ -1,7 +1,8 @@
 // The figures that need a full store: the household's data directory is
 // filled with `stored_messages` real envelopes, offline with the plugin's
 // record layout (offline_fill.h) or through the broker at saturation
-// (--fill-through-broker), then the broker is restarted on it to measure the
+// (--fill-through-broker), then left to settle (a broker runs on it until
+// idle: LevelDB compacts), then the broker is restarted on it to measure the
 // cold start to the first accepted login, resident memory with every user
 // connected, history pages, and bytes on disk per message.
 #ifndef FOYER_BENCH_STORE_FIGURES_H_
@@ -22,6 +23,7 @@ struct StoreFigures {
   uint64_t stored = 0;
   double fill_seconds = 0;
   bool fill_offline = false;           // written through foyer::Store, not the broker
+  double settle_seconds = 0;           // broker run until LevelDB's compactions are done
   double cold_start_ms = 0;
   uint64_t foyer_rss_bytes = 0;        // 25 users connected, after the history requests
   uint64_t foyer_rss_connected_bytes = 0;  // 25 users connected, before them
