@@ -1,4 +1,4 @@
-// MOSQ_EVT_BASIC_AUTH (docs/protocol.md §7-§8) and the login lockout. A login
+// MOSQ_EVT_BASIC_AUTH (docs/protocol.md §7-§8) with the login lockout. A login
 // costs one keyed BLAKE2b: Argon2id never runs in the broker.
 #include <cstring>
 #include <string>
@@ -12,48 +12,10 @@ namespace plugin {
 
 namespace {
 
-constexpr size_t kMaxLockoutEntries = 4096;
-
 std::string AccountKey(std::string_view user) { return "user:" + std::string(user); }
 std::string AddressKey(std::string_view address) { return "addr:" + std::string(address); }
 
 }  // namespace
-
-bool Lockout::Allowed(const std::string& key, uint64_t now_ms) const {
-  auto it = entries_.find(key);
-  return it == entries_.end() || now_ms >= it->second.locked_until_ms;
-}
-
-uint64_t Lockout::LockedUntil(const std::string& key) const {
-  auto it = entries_.find(key);
-  return it == entries_.end() ? 0 : it->second.locked_until_ms;
-}
-
-void Lockout::Failure(const std::string& key, uint64_t now_ms) {
-  if (entries_.size() >= kMaxLockoutEntries) Prune(now_ms);
-  Entry& entry = entries_[key];
-  // A quiet period as long as the longest lock forgives earlier failures.
-  if (entry.failures > 0 && now_ms - entry.last_failure_ms > kMaxLockMs &&
-      now_ms >= entry.locked_until_ms) {
-    entry = Entry();
-  }
-  entry.failures++;
-  entry.last_failure_ms = now_ms;
-  if (entry.failures >= kFreeFailures) {
-    int doublings = entry.failures - kFreeFailures;
-    uint64_t lock = doublings >= 20 ? kMaxLockMs : kFirstLockMs << doublings;
-    if (lock > kMaxLockMs) lock = kMaxLockMs;
-    entry.locked_until_ms = now_ms + lock;
-  }
-}
-
-void Lockout::Prune(uint64_t now_ms) {
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    bool stale = now_ms >= it->second.locked_until_ms &&
-                 now_ms - it->second.last_failure_ms > kMaxLockMs;
-    it = stale ? entries_.erase(it) : std::next(it);
-  }
-}
 
 bool Server::Authenticate(const void* client, std::string_view client_id, const char* username,
                           const char* password, std::string_view address) {

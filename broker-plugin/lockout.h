@@ -1,6 +1,7 @@
 // Login lockout (docs/protocol.md §8): after 5 failures for a key (an account
 // or an address), attempts are refused without checking for 2 s, doubling
-// with each further failure, up to 15 min. Not thread-safe (broker thread).
+// with each further failure, up to 15 min. Also used by the gateway for admin
+// tokens by peer address. Not thread-safe: callers serialise.
 #ifndef FOYER_BROKER_PLUGIN_LOCKOUT_H_
 #define FOYER_BROKER_PLUGIN_LOCKOUT_H_
 

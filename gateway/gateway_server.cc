@@ -1,0 +1,145 @@
+#include "gateway_server.h"
+
+#include <fstream>
+#include <iterator>
+#include <utility>
+
+#include "static_files.h"
+
+namespace foyer {
+namespace gateway {
+
+using Json = nlohmann::json;
+
+GatewayServer::GatewayServer(GatewayOptions options, AdminBackend* backend)
+    : options_(std::move(options)), backend_(backend) {
+  context_ = RestContext{backend_, &lockout_, &counters_, options_.PublicUrl()};
+}
+
+GatewayServer::~GatewayServer() { Stop(); }
+
+Status GatewayServer::Bind() {
+  if (options_.tls()) {
+    auto server = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(),
+                                                       options_.tls_key.c_str());
+    if (!server->is_valid()) {
+      return Status::Invalid("cannot load the TLS certificate " + options_.tls_cert +
+                             " and key " + options_.tls_key);
+    }
+    server_ = std::move(server);
+  } else {
+    server_ = std::make_unique<httplib::Server>();
+  }
+  Setup();
+  if (options_.port == 0) {
+    bound_port_ = server_->bind_to_any_port(options_.listen);
+    if (bound_port_ <= 0) return Status::IOError("cannot bind " + options_.listen);
+  } else {
+    if (!server_->bind_to_port(options_.listen, options_.port)) {
+      return Status::IOError("cannot bind " + options_.listen + ":" +
+                             std::to_string(options_.port));
+    }
+    bound_port_ = options_.port;
+  }
+  return Status::OK();
+}
+
+void GatewayServer::Run() { server_->listen_after_bind(); }
+
+void GatewayServer::Stop() {
+  if (server_) server_->stop();
+}
+
+void GatewayServer::Setup() {
+  httplib::Server& server = *server_;
+  int threads = options_.threads;
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_payload_max_length(options_.max_body_bytes);
+  server.set_read_timeout(10, 0);
+  server.set_write_timeout(30, 0);
+  server.set_default_headers(SecurityHeaders(options_.ws_url, options_.tls()));
+  // Answers made by the library itself (400, 413, 404 of unknown methods...)
+  // get a JSON body; the security headers come with the defaults above.
+  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    switch (res.status) {
+      case 413:
+        SetError(res, 413, "too_large", "the request body is too large");
+        break;
+      case 404:
+        SetError(res, 404, "not_found", "no such resource: " + req.path);
+        break;
+      case 400:
+        SetError(res, 400, "invalid", "malformed request");
+        break;
+      default:
+        SetError(res, res.status, "error", "the request failed");
+    }
+  });
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        SetError(res, 500, "internal", "the gateway failed on this request");
+      });
+  server.set_logger([this](const httplib::Request&, const httplib::Response& res) {
+    counters_.Count(res.status);
+  });
+
+  server.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
+    ServeHealth(res);
+  });
+  server.Get("/config.json", [this](const httplib::Request&, httplib::Response& res) {
+    ServeConfig(res);
+  });
+  RegisterRestApi(server, &context_);
+  // Any other /api path is a JSON 404, never a file.
+  server.Get(R"(/api(/.*)?)", [](const httplib::Request& req, httplib::Response& res) {
+    SetError(res, 404, "not_found", "no such API call: " + req.path);
+  });
+  server.Get(R"(/.*)", [this](const httplib::Request& req, httplib::Response& res) {
+    ServeStatic(req, res);
+  });
+}
+
+void GatewayServer::ServeHealth(httplib::Response& res) {
+  bool up = backend_->connected();
+  SetJson(res, up ? 200 : 503,
+          Json{{"status", up ? "ok" : "unavailable"},
+               {"broker", up ? "connected" : "disconnected"}});
+}
+
+void GatewayServer::ServeConfig(httplib::Response& res) {
+  std::string household = backend_->household();
+  if (household.empty()) {
+    SetError(res, 503, "unavailable", "the broker has not been reached yet");
+    return;
+  }
+  SetJson(res, 200,
+          Json{{"household", household}, {"mqtt_url", options_.ws_url},
+               {"name", options_.household}});
+}
+
+void GatewayServer::ServeStatic(const httplib::Request& req, httplib::Response& res) {
+  std::string file;
+  Status status = ResolveStaticPath(options_.web_root, req.path, &file);
+  if (status.code() == Status::Code::kInvalid) {
+    SetError(res, 400, "invalid", status.message());
+    return;
+  }
+  if (!status.ok()) {
+    // Outside the root looks the same as missing: no hint to a prober.
+    SetError(res, 404, "not_found", "no such file");
+    return;
+  }
+  std::ifstream in(file, std::ios::binary);
+  if (!in) {
+    SetError(res, 404, "not_found", "no such file");
+    return;
+  }
+  std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  res.status = 200;
+  res.set_header("Cache-Control", "no-cache");
+  res.set_content(std::move(body), MimeType(file).c_str());
+}
+
+}  // namespace gateway
+}  // namespace foyer
