@@ -149,7 +149,27 @@ struct Store::Impl {
     delete block_cache;
   }
 
+  // LevelDB makes a new, empty database when CURRENT is missing, and then
+  // deletes the old table files as obsolete: a damaged store must be
+  // refused instead, never replaced.
+  Status CheckNotOrphaned() const {
+    std::error_code error;
+    if (fs::exists(fs::path(db_dir) / "CURRENT", error)) return Status::OK();
+    for (const auto& entry : fs::directory_iterator(db_dir, error)) {
+      std::string name = entry.path().filename().string();
+      std::string extension = entry.path().extension().string();
+      if (extension == ".ldb" || extension == ".sst" || extension == ".log" ||
+          name.rfind("MANIFEST-", 0) == 0) {
+        return Status::Corruption("the database in " + db_dir + " has data files (" + name +
+                                  ") but no CURRENT file: it is damaged; restore a backup");
+      }
+    }
+    return Status::OK();
+  }
+
   Status OpenDb(const StoreOptions& options) {
+    Status orphaned = CheckNotOrphaned();
+    if (!orphaned.ok()) return orphaned;
     leveldb::Options db_options;
     db_options.create_if_missing = !options.must_exist;
     db_options.paranoid_checks = true;
