@@ -118,7 +118,10 @@ class PahoTransport : public Transport {
         builder.automatic_reconnect(std::chrono::seconds(1), std::chrono::seconds(16));
       }
       if (tls) {
-        auto ssl = mqtt::ssl_options_builder().enable_server_cert_auth(true);
+        // enable_server_cert_auth checks the chain; verify checks that the
+        // certificate names the host of the URI (a DNS name or an IP SAN):
+        // without it any certificate from a trusted CA would do.
+        auto ssl = mqtt::ssl_options_builder().enable_server_cert_auth(true).verify(true);
         if (!options.ca_file.empty()) ssl.trust_store(options.ca_file);
         builder.ssl(ssl.finalize());
       }

@@ -10,18 +10,16 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
-#include <pwd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <thread>
 
 #include "cli_user.h"
 #include "files.h"
 #include "process.h"
-#include "test_dir.h"
+#include "tls_broker_fixture.h"
 #include "tls_material.h"
 
 namespace foyer {
@@ -30,43 +28,10 @@ namespace {
 
 using foyer_test::Describe;
 using foyer_test::JsonLines;
-using foyer_test::Process;
 using foyer_test::ProcessOptions;
 using foyer_test::ProcessResult;
 using foyer_test::RunProcess;
 using std::chrono::seconds;
-
-// Binds `count` loopback sockets at once (so the ports differ) and frees them.
-std::vector<int> FreePorts(int count) {
-  std::vector<int> fds, ports;
-  for (int i = 0; i < count; ++i) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof(address);
-    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-        getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      ADD_FAILURE() << "no free port";
-      break;
-    }
-    fds.push_back(fd);
-    ports.push_back(ntohs(address.sin_port));
-  }
-  for (int fd : fds) close(fd);
-  return ports;
-}
-
-bool Accepts(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0;
-  close(fd);
-  return ok;
-}
 
 // A TLS handshake with 127.0.0.1:`port`, verifying the server's certificate
 // against `ca` for `host`. False with OpenSSL's reason when it fails.
@@ -110,101 +75,35 @@ bool TlsHandshake(int port, const std::string& ca, const std::string& host, std:
   return ok;
 }
 
-class TlsEndToEndTest : public ::testing::Test {
+class TlsEndToEndTest : public TlsBrokerFixture {
  protected:
-  void SetUp() override {
-    dir_ = MakeTestDir("tls-e2e");
-    ports_ = FreePorts(6);
-    ASSERT_EQ(ports_.size(), 6u);
-  }
-
-  void TearDown() override {
-    if (broker_) {
-      ProcessResult stopped = broker_->Stop(seconds(10));
-      EXPECT_EQ(stopped.exit_code, 0) << "mosquitto did not stop cleanly";
-    }
-    if (HasFailure()) {
-      std::string log;
-      ReadWholeFile(dir_ + "/broker.log", &log);
-      std::cerr << "---- broker log ----\n" << log << "---- end ----\n";
-    }
-    std::filesystem::remove_all(dir_);
-  }
-
-  ProcessResult RunAdminSetup() {
-    passwd* me = getpwuid(geteuid());
-    ProcessOptions options;
-    options.argv = {
-        FOYER_ADMIN_PATH, "setup", "--non-interactive", "--household", "Test", "--data-dir",
-        dir_ + "/data", "--config-dir", dir_ + "/etc", "--tls", "generate", "--hostname",
-        "localhost", "--ip", "127.0.0.1", "--listen", "127.0.0.1", "--mqtts-port",
-        std::to_string(ports_[0]), "--wss-port", std::to_string(ports_[1]), "--https-port",
-        std::to_string(ports_[2]), "--mqtt-port", std::to_string(ports_[3]), "--ws-port",
-        std::to_string(ports_[4]), "--http-port", std::to_string(ports_[5]),
-        // The test runs the broker as itself (see tests/integration).
-        "--run-user", me != nullptr ? me->pw_name : "root", "--plugin", FOYER_PLUGIN_PATH};
-    return RunProcess(options, seconds(60));
-  }
-
-  void StartBroker() {
-    broker_ = std::make_unique<Process>();
-    ProcessOptions options;
-    options.argv = {FOYER_MOSQUITTO_PATH, "-c", dir_ + "/etc/mosquitto.conf"};
-    options.output_file = dir_ + "/broker.log";
-    std::string error;
-    ASSERT_TRUE(broker_->Start(options, &error)) << error;
-    auto deadline = std::chrono::steady_clock::now() + seconds(20);
-    while (std::chrono::steady_clock::now() < deadline) {
-      ASSERT_TRUE(broker_->running()) << "mosquitto exited during start";
-      std::string log;
-      ReadWholeFile(dir_ + "/broker.log", &log);
-      if (log.find(" running") != std::string::npos && Accepts(ports_[0]) && Accepts(ports_[1])) {
-        return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "mosquitto did not start within 20 s";
-  }
-
   // foyer-cli as `user` over mqtts://, trusting the CA file `ca` (through
   // OpenSSL's SSL_CERT_FILE: Paho uses the default trust store when
   // client-lib is given no CA file).
   ProcessResult Cli(const std::string& user, const std::string& ca,
                     const std::vector<std::string>& args) {
     ProcessOptions options;
-    options.argv = {FOYER_CLI_PATH,
-                    "--server",
-                    "mqtts://127.0.0.1:" + std::to_string(ports_[0]),
-                    "--user",
-                    user,
-                    "--home",
-                    dir_ + "/home-" + user,
-                    "--timeout",
-                    "20"};
+    options.argv = {FOYER_CLI_PATH,         "--server",  MqttsUrl(), "--user", user, "--home",
+                    dir_ + "/home-" + user, "--timeout", "20"};
     options.argv.insert(options.argv.end(), args.begin(), args.end());
     options.env["FOYER_PASSWORD"] = "password of " + user;
     options.env["SSL_CERT_FILE"] = ca;
     options.env["SSL_CERT_DIR"] = dir_ + "/no-such-dir";
     return RunProcess(options, seconds(90));
   }
-
-  std::string dir_;
-  std::vector<int> ports_;
-  std::unique_ptr<Process> broker_;
 };
 
 TEST_F(TlsEndToEndTest, SetupThenRegisterAndTalkOverTls) {
-  ProcessResult setup = RunAdminSetup();
+  ProcessResult setup =
+      RunAdminSetup({"--tls", "generate", "--hostname", "localhost", "--ip", "127.0.0.1"});
   ASSERT_EQ(setup.exit_code, 0) << Describe(setup);
-  EXPECT_NE(setup.out.find("forward TCP " + std::to_string(ports_[0])), std::string::npos);
+  EXPECT_NE(setup.out.find("forward TCP " + std::to_string(ports_[kMqtts])), std::string::npos);
   std::string ca = dir_ + "/etc/tls/ca.crt";
   ASSERT_TRUE(VerifyServerCert(dir_ + "/etc/tls/server.crt", ca, "127.0.0.1").ok());
   ASSERT_TRUE(GenerateCa({}, dir_ + "/other-ca.crt", dir_ + "/other-ca.key").ok());
 
   StartBroker();
-  std::string invite;
-  ASSERT_TRUE(ReadWholeFile(dir_ + "/data/admin-invite", &invite).ok());
-  invite.erase(invite.find_last_not_of(" \r\n") + 1);
+  std::string invite = AdminInvite();
   ASSERT_EQ(invite.size(), 44u);
 
   // The wrong CA: the TLS handshake fails, nothing is registered.
@@ -237,11 +136,11 @@ TEST_F(TlsEndToEndTest, SetupThenRegisterAndTalkOverTls) {
 
   // Secure WebSockets: the handshake verifies with the household CA only.
   std::string why;
-  EXPECT_TRUE(TlsHandshake(ports_[1], ca, "127.0.0.1", &why)) << why;
-  EXPECT_FALSE(TlsHandshake(ports_[1], dir_ + "/other-ca.crt", "127.0.0.1", &why));
+  EXPECT_TRUE(TlsHandshake(ports_[kWss], ca, "127.0.0.1", &why)) << why;
+  EXPECT_FALSE(TlsHandshake(ports_[kWss], dir_ + "/other-ca.crt", "127.0.0.1", &why));
   EXPECT_NE(why.find("certificate verify failed"), std::string::npos) << why;
   // The certificate names 127.0.0.1 and localhost, nothing else.
-  EXPECT_FALSE(TlsHandshake(ports_[1], ca, "foyer.example", &why));
+  EXPECT_FALSE(TlsHandshake(ports_[kWss], ca, "foyer.example", &why));
 
   // The data directory holds no message text.
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_ + "/data")) {

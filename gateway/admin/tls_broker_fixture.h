@@ -1,0 +1,59 @@
+// TlsBrokerFixture: a household configured by the real `foyer-admin setup
+// --non-interactive` in a temporary directory, and a real mosquitto loading
+// the real plugin from that configuration (TLS listeners on 127.0.0.1).
+//
+// SetUp() makes the directory and picks six free loopback ports; the test
+// runs RunAdminSetup() with its TLS flags, then StartBroker(). TearDown()
+// always stops the broker (expecting a clean exit), prints its log when the
+// test failed, and removes the directory.
+#ifndef FOYER_GATEWAY_ADMIN_TLS_BROKER_FIXTURE_H_
+#define FOYER_GATEWAY_ADMIN_TLS_BROKER_FIXTURE_H_
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "process.h"
+
+namespace foyer {
+namespace admin {
+
+// Binds `count` loopback sockets at once (so the ports differ) and frees them.
+std::vector<int> FreeLoopbackPorts(int count);
+// True when 127.0.0.1:`port` accepts a TCP connection.
+bool LoopbackAccepts(int port);
+
+class TlsBrokerFixture : public ::testing::Test {
+ protected:
+  // Indexes into ports_, in the order setup takes them.
+  enum Port { kMqtts = 0, kWss, kHttps, kMqtt, kWs, kHttp, kPortCount };
+
+  void SetUp() override;
+  void TearDown() override;
+
+  // `foyer-admin setup --non-interactive` into dir_/etc (data in dir_/data)
+  // with the ports, this process's user as run user and the build's plugin,
+  // followed by `tls_args` (e.g. {"--tls", "generate", "--ip", "127.0.0.1"}).
+  foyer_test::ProcessResult RunAdminSetup(const std::vector<std::string>& tls_args);
+  // Starts mosquitto with dir_/etc/mosquitto.conf and waits until both TLS
+  // listeners accept connections; fails the test otherwise.
+  void StartBroker();
+  // Stops it (SIGTERM, then SIGKILL after 10 s); expects a clean exit.
+  void StopBroker();
+
+  // mqtts://127.0.0.1:<mqtts port>
+  std::string MqttsUrl() const;
+  // The bootstrap invite the plugin wrote at its first start (44 characters).
+  std::string AdminInvite();
+
+  std::string dir_;
+  std::vector<int> ports_;
+  std::unique_ptr<foyer_test::Process> broker_;
+};
+
+}  // namespace admin
+}  // namespace foyer
+
+#endif  // FOYER_GATEWAY_ADMIN_TLS_BROKER_FIXTURE_H_
