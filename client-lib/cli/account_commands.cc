@@ -29,6 +29,7 @@ int RunRegister(GlobalOptions globals, const std::vector<std::string>& args) {
   profile.household = crypto::ToHex(registration.household);
   profile.role = registration.role;
   profile.server = options.server;
+  profile.cacert = options.ca_file;
   if (registration.role == "device") {
     profile.auth_key = std::move(registration.credentials.auth_key);
     profile.kek = std::move(registration.credentials.kek);

@@ -27,6 +27,7 @@ constexpr int kExitTimeout = 3;
 // Options valid before and after the command. Empty strings: not given.
 struct GlobalOptions {
   std::string server;
+  std::string cacert;  // absolute once resolved
   std::string user;
   std::string password_file;
   std::string home;

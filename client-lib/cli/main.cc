@@ -51,7 +51,7 @@ void PrintHelp(const foyer::cli::po::options_description& globals) {
 
 // Global options that take a value (to find where the command starts).
 bool TakesValue(const std::string& option) {
-  static const char* const kValued[] = {"--server", "--user", "--password-file",
+  static const char* const kValued[] = {"--server", "--cacert",    "--user",   "--password-file",
                                         "--home",   "--household", "--timeout"};
   for (const char* valued : kValued) {
     if (option == valued) return true;

@@ -65,6 +65,7 @@ Status LoadProfile(const std::string& home, const std::string& user, Profile* pr
   profile->household = text_of("household");
   profile->role = text_of("role");
   profile->server = text_of("server");
+  profile->cacert = text_of("cacert");
   profile->pins.clear();
   if (json.contains("pins") && json["pins"].is_object()) {
     for (const auto& pin : json["pins"].items()) {
@@ -101,6 +102,7 @@ Status SaveProfile(const std::string& home, const Profile& profile) {
   json["household"] = profile.household;
   json["role"] = profile.role;
   json["server"] = profile.server;
+  if (!profile.cacert.empty()) json["cacert"] = profile.cacert;
   json["pins"] = profile.pins;
   if (profile.is_device()) {
     json["auth_key"] = crypto::ToHex(profile.auth_key.view());

@@ -1,7 +1,8 @@
 // Profiles of foyer-cli: one JSON file per user in the home directory
 // (<home>/<user>.json, mode 0600, written atomically). A profile holds the
-// household id, role, server and pinned fingerprints; a device's profile also
-// holds its auth_key and kek (it is the device's key file). Never a password.
+// household id, role, server, CA file and pinned fingerprints; a device's
+// profile also holds its auth_key and kek (it is the device's key file).
+// Never a password.
 #ifndef FOYER_CLI_PROFILE_H_
 #define FOYER_CLI_PROFILE_H_
 
@@ -21,6 +22,7 @@ struct Profile {
   std::string household;  // hex
   std::string role;
   std::string server;
+  std::string cacert;  // CA file for mqtts:// (absolute path), or empty
   std::map<std::string, std::string> pins;
   crypto::Secret auth_key;  // devices only
   crypto::Secret kek;       // devices only

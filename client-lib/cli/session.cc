@@ -1,5 +1,6 @@
 // foyer-cli: global options, login, error reporting.
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <utility>
 
@@ -14,6 +15,9 @@ po::options_description GlobalDescription(GlobalOptions* into, bool with_timeout
   options.add_options()
       ("server", po::value<std::string>(&into->server)->value_name("URL"),
        "broker address (env FOYER_SERVER; default mqtt://127.0.0.1:1883)")
+      ("cacert", po::value<std::string>(&into->cacert)->value_name("FILE"),
+       "CA certificate for mqtts:// (env FOYER_CACERT; default: the profile's, else the "
+       "system's trust store)")
       ("user", po::value<std::string>(&into->user)->value_name("NAME"),
        "account (env FOYER_USER; default: the only profile in the home directory)")
       ("password-file", po::value<std::string>(&into->password_file)->value_name("PATH"),
@@ -36,6 +40,13 @@ void ResolveGlobals(GlobalOptions* options) {
     return value != nullptr ? std::string(value) : std::string();
   };
   if (options->server.empty()) options->server = env("FOYER_SERVER");
+  if (options->cacert.empty()) options->cacert = env("FOYER_CACERT");
+  // Saved in the profile: it must still name the file from another directory.
+  if (!options->cacert.empty()) {
+    std::error_code error;
+    std::filesystem::path absolute = std::filesystem::absolute(options->cacert, error);
+    if (!error) options->cacert = absolute.lexically_normal().string();
+  }
   if (options->user.empty()) options->user = env("FOYER_USER");
   if (options->household.empty()) options->household = env("FOYER_HOUSEHOLD");
   if (options->home.empty()) options->home = env("FOYER_HOME");
@@ -75,6 +86,7 @@ bool ParseArgs(const char* usage, GlobalOptions* globals, po::options_descriptio
 client::Options BaseOptions(const GlobalOptions& globals) {
   client::Options options;
   if (!globals.server.empty()) options.server = globals.server;
+  options.ca_file = globals.cacert;
   options.timeout_ms = globals.timeout_seconds * 1000;
   return options;
 }
@@ -98,6 +110,7 @@ Status OpenSession(const GlobalOptions& globals, client::Options options, Sessio
   profile.user = user;
   if (profile.household.empty()) profile.household = globals.household;
   if (globals.server.empty() && !profile.server.empty()) options.server = profile.server;
+  if (globals.cacert.empty() && !profile.cacert.empty()) options.ca_file = profile.cacert;
 
   client::Credentials credentials;
   credentials.user = user;
@@ -121,10 +134,12 @@ Status OpenSession(const GlobalOptions& globals, client::Options options, Sessio
   options.pins = session->pins.get();
   status = client::Client::Connect(options, std::move(credentials), &session->client);
   if (!status.ok()) return status;
-  if (is_new || profile.server != options.server || profile.role.empty()) {
+  if (is_new || profile.server != options.server || profile.cacert != options.ca_file ||
+      profile.role.empty()) {
     client::Identity identity;
     if (session->client->Whoami(&identity).ok()) profile.role = identity.role;
     profile.server = options.server;
+    profile.cacert = options.ca_file;
     status = SaveProfile(globals.home, profile);
     if (!status.ok()) return status;
   }

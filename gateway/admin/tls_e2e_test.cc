@@ -1,8 +1,9 @@
 // End to end over TLS, as a new household would: `foyer-admin setup
 // --non-interactive` makes the CA, the certificate and the configuration; a
 // real mosquitto loads the real plugin from that configuration; foyer-cli
-// registers over mqtts:// trusting the household CA and sends a message; a
-// client trusting another CA is refused, on MQTT and on secure WebSockets.
+// registers over mqtts:// trusting the household CA (--cacert, FOYER_CACERT,
+// then the profile) and sends a message; a client trusting another CA (or
+// only the system's store) is refused, on MQTT and on secure WebSockets.
 // (The gateway's HTTPS part joins once foyer-gateway exists.)
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -15,6 +16,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 
 #include "cli_user.h"
 #include "files.h"
@@ -77,18 +79,17 @@ bool TlsHandshake(int port, const std::string& ca, const std::string& host, std:
 
 class TlsEndToEndTest : public TlsBrokerFixture {
  protected:
-  // foyer-cli as `user` over mqtts://, trusting the CA file `ca` (through
-  // OpenSSL's SSL_CERT_FILE: Paho uses the default trust store when
-  // client-lib is given no CA file).
-  ProcessResult Cli(const std::string& user, const std::string& ca,
-                    const std::vector<std::string>& args) {
+  // foyer-cli as `user` over mqtts:// with `args`; `env` is added to the
+  // environment (FOYER_CACERT, for one). The trust comes from --cacert,
+  // FOYER_CACERT or the profile: the household CA is in no system store.
+  ProcessResult Cli(const std::string& user, const std::vector<std::string>& args,
+                    const std::map<std::string, std::string>& env = {}) {
     ProcessOptions options;
     options.argv = {FOYER_CLI_PATH,         "--server",  MqttsUrl(), "--user", user, "--home",
                     dir_ + "/home-" + user, "--timeout", "20"};
     options.argv.insert(options.argv.end(), args.begin(), args.end());
+    options.env = env;
     options.env["FOYER_PASSWORD"] = "password of " + user;
-    options.env["SSL_CERT_FILE"] = ca;
-    options.env["SSL_CERT_DIR"] = dir_ + "/no-such-dir";
     return RunProcess(options, seconds(90));
   }
 };
@@ -106,38 +107,47 @@ TEST_F(TlsEndToEndTest, SetupThenRegisterAndTalkOverTls) {
   std::string invite = AdminInvite();
   ASSERT_EQ(invite.size(), 44u);
 
+  const std::string other_ca = dir_ + "/other-ca.crt";
+  // No CA given: the system's trust store does not know the household CA.
+  ProcessResult untrusted = Cli("admin", {"register", "--invite", invite});
+  EXPECT_NE(untrusted.exit_code, 0) << Describe(untrusted);
   // The wrong CA: the TLS handshake fails, nothing is registered.
-  ProcessResult refused = Cli("admin", dir_ + "/other-ca.crt", {"register", "--invite", invite});
+  ProcessResult refused = Cli("admin", {"register", "--invite", invite, "--cacert", other_ca});
   EXPECT_NE(refused.exit_code, 0) << Describe(refused);
 
-  ProcessResult registered = Cli("admin", ca, {"register", "--invite", invite});
+  ProcessResult registered = Cli("admin", {"--cacert", ca, "register", "--invite", invite});
   ASSERT_EQ(registered.exit_code, 0) << Describe(registered);
-  ProcessResult invited = Cli("admin", ca, {"invite", "bob"});
+  // The profile keeps the CA file: later commands need no --cacert.
+  std::string profile;
+  ASSERT_TRUE(ReadWholeFile(dir_ + "/home-admin/admin.json", &profile).ok());
+  EXPECT_EQ(nlohmann::json::parse(profile).value("cacert", ""), ca);
+  ProcessResult invited = Cli("admin", {"invite", "bob"});
   ASSERT_EQ(invited.exit_code, 0) << Describe(invited);
   std::string bob_invite = invited.out.substr(0, invited.out.find_first_of("\r\n"));
-  ProcessResult bob = Cli("bob", ca, {"register", "--invite", bob_invite});
+  // FOYER_CACERT works like --cacert.
+  ProcessResult bob = Cli("bob", {"register", "--invite", bob_invite}, {{"FOYER_CACERT", ca}});
   ASSERT_EQ(bob.exit_code, 0) << Describe(bob);
 
-  ProcessResult created =
-      Cli("admin", ca, {"conv", "create", "--title", "Famille", "--member", "bob"});
+  ProcessResult created = Cli("admin", {"conv", "create", "--title", "Famille", "--member", "bob"});
   ASSERT_EQ(created.exit_code, 0) << Describe(created);
   std::string conv = created.out.substr(0, created.out.find_first_of("\r\n"));
-  ProcessResult sent = Cli("admin", ca, {"send", "--conv", conv, "Bonjour, over TLS"});
+  ProcessResult sent = Cli("admin", {"send", "--conv", conv, "Bonjour, over TLS"});
   ASSERT_EQ(sent.exit_code, 0) << Describe(sent);
-  ProcessResult history = Cli("bob", ca, {"history", "--conv", conv});
+  ProcessResult history = Cli("bob", {"history", "--conv", conv});
   ASSERT_EQ(history.exit_code, 0) << Describe(history);
   std::vector<nlohmann::json> lines = JsonLines(history.out);
   ASSERT_EQ(lines.size(), 1u) << history.out;
   EXPECT_EQ(lines[0].value("text", ""), "Bonjour, over TLS");
 
-  // A registered user trusting another CA is refused too.
-  ProcessResult wrong_ca = Cli("bob", dir_ + "/other-ca.crt", {"whoami"});
+  // A registered user given another CA is refused too (it replaces the profile's).
+  ProcessResult wrong_ca = Cli("bob", {"whoami", "--cacert", other_ca});
   EXPECT_NE(wrong_ca.exit_code, 0) << Describe(wrong_ca);
+  EXPECT_EQ(wrong_ca.out, "");
 
   // Secure WebSockets: the handshake verifies with the household CA only.
   std::string why;
   EXPECT_TRUE(TlsHandshake(ports_[kWss], ca, "127.0.0.1", &why)) << why;
-  EXPECT_FALSE(TlsHandshake(ports_[kWss], dir_ + "/other-ca.crt", "127.0.0.1", &why));
+  EXPECT_FALSE(TlsHandshake(ports_[kWss], other_ca, "127.0.0.1", &why));
   EXPECT_NE(why.find("certificate verify failed"), std::string::npos) << why;
   // The certificate names 127.0.0.1 and localhost, nothing else.
   EXPECT_FALSE(TlsHandshake(ports_[kWss], ca, "foyer.example", &why));
