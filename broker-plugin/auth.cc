@@ -32,7 +32,8 @@ bool Server::Authenticate(const void* client, std::string_view client_id, const 
   std::string account_key = AccountKey(user);
   std::string address_key = AddressKey(address);
   bool by_account = !invite && !service;
-  if ((by_account && !lockout_.Allowed(account_key, now)) || !lockout_.Allowed(address_key, now)) {
+  if ((by_account && !lockout_.Allowed(account_key, now)) ||
+      !address_lockout_.Allowed(address_key, now)) {
     ++failed_logins_;
     Log(LogLevel::kNotice, "login refused without checking (locked out): " +
                                (invite ? std::string("invite session") : user));
@@ -45,7 +46,7 @@ bool Server::Authenticate(const void* client, std::string_view client_id, const 
   if (!ok) {
     ++failed_logins_;
     if (by_account) lockout_.Failure(account_key, now);
-    lockout_.Failure(address_key, now);
+    address_lockout_.Failure(address_key, now);
     return false;
   }
   if (by_account) {

@@ -32,8 +32,8 @@ void Lockout::Failure(const std::string& key, uint64_t now_ms) {
   }
   entry.failures++;
   entry.last_failure_ms = now_ms;
-  if (entry.failures >= kFreeFailures) {
-    int doublings = entry.failures - kFreeFailures;
+  if (entry.failures >= free_failures_) {
+    int doublings = entry.failures - free_failures_;
     uint64_t lock = doublings >= 20 ? kMaxLockMs : kFirstLockMs << doublings;
     if (lock > kMaxLockMs) lock = kMaxLockMs;
     entry.locked_until_ms = now_ms + lock;

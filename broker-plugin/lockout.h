@@ -1,5 +1,5 @@
-// Login lockout (docs/protocol.md §8): after 5 failures for a key (an account
-// or an address), attempts are refused without checking for 2 s, doubling
+// Login lockout (docs/protocol.md §8): after N failures for a key (5 for an
+// account, 20 for an address), attempts are refused without checking for 2 s, doubling
 // with each further failure, up to 15 min. Also used by the gateway for admin
 // tokens by peer address. Not thread-safe: callers serialise.
 #ifndef FOYER_BROKER_PLUGIN_LOCKOUT_H_
@@ -15,6 +15,11 @@ namespace plugin {
 class Lockout {
  public:
   static constexpr int kFreeFailures = 5;
+  // Addresses get more free failures than accounts: a whole household shares
+  // one address behind its router (and the gateway shares loopback).
+  static constexpr int kAddressFreeFailures = 20;
+
+  explicit Lockout(int free_failures = kFreeFailures) : free_failures_(free_failures) {}
   static constexpr uint64_t kFirstLockMs = 2000;
   static constexpr uint64_t kMaxLockMs = 15 * 60 * 1000;
 
@@ -34,6 +39,7 @@ class Lockout {
     uint64_t locked_until_ms = 0;
   };
   void Prune(uint64_t now_ms);
+  int free_failures_;
   std::unordered_map<std::string, Entry> entries_;
 };
 

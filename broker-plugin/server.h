@@ -210,7 +210,8 @@ class Server {
   Caches caches_;
   std::map<std::string, TokenRecord> tokens_;  // by name
   std::unordered_map<const void*, Session> sessions_;
-  Lockout lockout_;
+  Lockout lockout_;  // accounts
+  Lockout address_lockout_{Lockout::kAddressFreeFailures};
   // Declared after store_: destroyed before it.
   std::map<std::string, BackupSession> backups_;  // by snapshot id
 };
