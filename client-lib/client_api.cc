@@ -1,5 +1,7 @@
-// Client: construction, teardown and callbacks.
+// Client: construction, teardown, callbacks and raw requests.
 #include <utility>
+
+#include <nlohmann/json.hpp>
 
 #include "client_impl.h"
 
@@ -26,6 +28,17 @@ const std::string& Client::user() const { return impl_->user_; }
 
 std::string Client::OwnFingerprint() const {
   return crypto::Fingerprint(impl_->sign_.public_key, impl_->box_.public_key);
+}
+
+Status Client::Request(const nlohmann::json& request, nlohmann::json* response) {
+  auto op = request.find("op");
+  if (!request.is_object() || op == request.end() || !op->is_string()) {
+    return Status::Invalid("a request is a JSON object with an \"op\"");
+  }
+  nlohmann::json answer;
+  Status status = impl_->Call(request, &answer);
+  if (status.ok() && response != nullptr) *response = std::move(answer);
+  return status;
 }
 
 void Client::OnMessage(std::function<void(const Message&)> callback) {

@@ -3,7 +3,7 @@
 
 #include "cli.h"
 #include "foyer/crypto.h"
-#include "password.h"
+#include "foyer/cli/password.h"
 
 namespace foyer {
 namespace cli {

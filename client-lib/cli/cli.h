@@ -1,17 +1,17 @@
-// foyer-cli internals: global options, the login session, the commands.
+// foyer-cli internals: global options and the commands (the login session
+// is foyer_cli_session: foyer/cli/session.h).
 // docs/cli.md is the user's documentation of the interface.
 #ifndef FOYER_CLI_CLI_H_
 #define FOYER_CLI_CLI_H_
 
+#include <boost/program_options.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <boost/program_options.hpp>
-
+#include "foyer/cli/session.h"
 #include "foyer/client.h"
 #include "foyer/status.h"
-#include "profile.h"
 
 namespace foyer {
 namespace cli {
@@ -24,23 +24,13 @@ constexpr int kExitError = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitTimeout = 3;
 
-// Options valid before and after the command. Empty strings: not given.
-struct GlobalOptions {
-  std::string server;
-  std::string cacert;  // absolute once resolved
-  std::string user;
-  std::string password_file;
-  std::string home;
-  std::string household;
-  int timeout_seconds = -1;  // -1: not given
-};
+// Options valid before and after the command: the session's (session.h)
+// plus --cacert and --timeout.
+using GlobalOptions = SessionOptions;
 
 // The description of the global options; `with_timeout` false for commands
 // that have a --timeout of their own (listen).
 po::options_description GlobalDescription(GlobalOptions* into, bool with_timeout);
-// Fills unset fields from the environment and defaults (home, timeout).
-void ResolveGlobals(GlobalOptions* options);
-
 // Parses a command's arguments (global options allowed too); throws
 // po::error on bad usage.
 po::variables_map ParseCommand(const std::vector<std::string>& args,
@@ -48,24 +38,12 @@ po::variables_map ParseCommand(const std::vector<std::string>& args,
                                const po::positional_options_description& positional);
 
 // Parses a command's `args` with its `specific` options plus the global ones
-// (then resolved). False when parsing failed (usage error printed) or help
+// (then resolved by ResolveSessionOptions). False when parsing failed (usage error printed) or help
 // was shown; *exit is then the exit code.
 bool ParseArgs(const char* usage, GlobalOptions* globals, po::options_description specific,
                const po::positional_options_description& positional,
                const std::vector<std::string>& args, po::variables_map* values, int* exit,
                bool with_timeout = true);
-
-// A logged-in client with its profile.
-struct Session {
-  GlobalOptions globals;
-  Profile profile;
-  std::unique_ptr<ProfilePins> pins;
-  std::unique_ptr<client::Client> client;
-};
-// Logs in (see docs/cli.md for where user, household and password come
-// from); saves a new profile after a person's first login.
-Status OpenSession(const GlobalOptions& globals, client::Options options, Session* session);
-client::Options BaseOptions(const GlobalOptions& globals);
 
 // Prints "foyer-cli: <error>" on stderr; returns 3 for a timeout, else 1.
 int Fail(const Status& status);

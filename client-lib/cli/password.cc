@@ -1,4 +1,4 @@
-#include "password.h"
+#include "foyer/cli/password.h"
 
 #include <termios.h>
 #include <unistd.h>

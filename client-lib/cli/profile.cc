@@ -1,4 +1,4 @@
-#include "profile.h"
+#include "foyer/cli/profile.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -26,6 +26,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "foyer/crypto.h"
 #include "foyer/key_pins.h"
 #include "foyer/status.h"
@@ -214,6 +216,14 @@ class Client {
               Message* stamped);
   // Number of messages waiting in the outbox.
   size_t OutboxSize() const;
+
+  // Any op of docs/protocol.md §7, for admin tools (e.g. token_create):
+  // `request` is a JSON object with "op" and the op's arguments; its "id" is
+  // set here. OK with the whole response object (with "ok" and "id") in
+  // `response` (may be null); otherwise the server's error as a Status
+  // (code and message, e.g. Denied "op 'x' needs the admin role"), Invalid
+  // when `request` has no "op", or a timeout.
+  Status Request(const nlohmann::json& request, nlohmann::json* response);
 
   // Messages before seq `before` (0: the newest page), at most `limit` (1-200).
   Status History(const std::string& conv, uint64_t before, int limit, HistoryPage* out);

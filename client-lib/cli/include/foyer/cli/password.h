@@ -1,8 +1,9 @@
-// Where foyer-cli finds a person's password: --password-file, else the
-// FOYER_PASSWORD environment variable, else a prompt without echo when stdin
-// is a terminal. Never from a prompt when stdin is not a terminal.
-#ifndef FOYER_CLI_PASSWORD_H_
-#define FOYER_CLI_PASSWORD_H_
+// Where foyer-cli and foyer-admin find a person's password: --password-file,
+// else the FOYER_PASSWORD environment variable, else a prompt without echo
+// (on stderr) when stdin is a terminal. Never from a prompt when stdin is
+// not a terminal.
+#ifndef FOYER_CLI_SESSION_PASSWORD_H_
+#define FOYER_CLI_SESSION_PASSWORD_H_
 
 #include <string>
 
@@ -19,4 +20,4 @@ Status ReadPassword(const std::string& password_file, const std::string& user, b
 }  // namespace cli
 }  // namespace foyer
 
-#endif  // FOYER_CLI_PASSWORD_H_
+#endif  // FOYER_CLI_SESSION_PASSWORD_H_

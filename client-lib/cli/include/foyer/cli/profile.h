@@ -1,10 +1,10 @@
-// Profiles of foyer-cli: one JSON file per user in the home directory
-// (<home>/<user>.json, mode 0600, written atomically). A profile holds the
-// household id, role, server, CA file and pinned fingerprints; a device's
-// profile also holds its auth_key and kek (it is the device's key file).
-// Never a password.
-#ifndef FOYER_CLI_PROFILE_H_
-#define FOYER_CLI_PROFILE_H_
+// Profiles of foyer-cli and foyer-admin: one JSON file per user in the home
+// directory (<home>/<user>.json, mode 0600, written atomically). A profile
+// holds the household id, role, server, CA file and pinned fingerprints; a
+// device's profile also holds its auth_key and kek (it is the device's key
+// file). Never a password.
+#ifndef FOYER_CLI_SESSION_PROFILE_H_
+#define FOYER_CLI_SESSION_PROFILE_H_
 
 #include <map>
 #include <string>
@@ -52,4 +52,4 @@ class ProfilePins : public client::KeyPins {
 }  // namespace cli
 }  // namespace foyer
 
-#endif  // FOYER_CLI_PROFILE_H_
+#endif  // FOYER_CLI_SESSION_PROFILE_H_
