@@ -140,6 +140,14 @@ std::string ToBase64(std::string_view bytes) {
 
 bool FromBase64(std::string_view text, std::string* bytes) {
   constexpr int kVariant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  // libsodium 1.0.18 reads a byte >= 0x80 as a negative char, which its
+  // constant-time table lookup takes for an alphabet character (0xA1 reads
+  // as '_'): refuse every byte outside the URL-safe alphabet first.
+  for (char c : text) {
+    bool in_alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                       (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!in_alphabet) return false;
+  }
   std::string out(text.size() * 3 / 4 + 3, '\0');
   size_t written = 0;
   const char* end = nullptr;
