@@ -12,20 +12,6 @@ namespace plugin {
 
 namespace {
 
-std::vector<std::string_view> Levels(std::string_view topic) {
-  std::vector<std::string_view> levels;
-  size_t start = 0;
-  while (true) {
-    size_t slash = topic.find('/', start);
-    if (slash == std::string_view::npos) {
-      levels.push_back(topic.substr(start));
-      return levels;
-    }
-    levels.push_back(topic.substr(start, slash - start));
-    start = slash + 1;
-  }
-}
-
 bool HasWildcard(std::string_view text) {
   return text.find_first_of("+#") != std::string_view::npos;
 }
@@ -46,7 +32,7 @@ bool UnshareFilter(std::string_view* filter) {
 bool AllowSubscribe(const AclSubject& subject, std::string_view filter,
                     const MembershipTest& is_member) {
   if (!UnshareFilter(&filter)) return false;
-  std::vector<std::string_view> levels = Levels(filter);
+  std::vector<std::string_view> levels = protocol::SplitTopicLevels(filter);
   if (levels.size() < 3 || levels[0] != "foyer") return false;
   if (levels[1] == "c" && levels.size() == 4) {
     std::string_view last = levels[3];
@@ -66,7 +52,7 @@ bool AllowRead(const AclSubject& subject, std::string_view topic, bool retain,
                const MembershipTest& is_member) {
   if (HasWildcard(topic)) return false;
   if (topic == protocol::kResponseTopic) return !retain;
-  std::vector<std::string_view> levels = Levels(topic);
+  std::vector<std::string_view> levels = protocol::SplitTopicLevels(topic);
   if (levels.size() < 3 || levels[0] != "foyer") return false;
   if (levels[1] == "p" && levels.size() == 3) return protocol::ValidUserName(levels[2]);
   if (retain) return false;
@@ -83,7 +69,7 @@ bool AllowWrite(const AclSubject& subject, std::string_view topic, bool retain,
                 const MembershipTest& is_member) {
   if (HasWildcard(topic)) return false;
   if (topic == protocol::kRequestTopic) return !retain;
-  std::vector<std::string_view> levels = Levels(topic);
+  std::vector<std::string_view> levels = protocol::SplitTopicLevels(topic);
   if (levels.size() < 3 || levels[0] != "foyer") return false;
   if (levels[1] == "p" && levels.size() == 3) return levels[2] == subject.user;
   if (retain) return false;

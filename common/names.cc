@@ -42,7 +42,9 @@ bool ValidClientSuffix(std::string_view suffix, std::string* why) {
   return true;
 }
 
-std::vector<std::string_view> SplitTopic(std::string_view topic) {
+}  // namespace
+
+std::vector<std::string_view> SplitTopicLevels(std::string_view topic) {
   std::vector<std::string_view> levels;
   size_t start = 0;
   while (true) {
@@ -56,7 +58,6 @@ std::vector<std::string_view> SplitTopic(std::string_view topic) {
   }
 }
 
-}  // namespace
 
 bool ValidUserName(std::string_view name, std::string* why) {
   if (name.empty()) return Fail(why, "user name is empty");
@@ -121,7 +122,7 @@ Topic ParseTopic(std::string_view topic) {
     result.kind = Topic::Kind::kResponse;
     return result;
   }
-  std::vector<std::string_view> levels = SplitTopic(topic);
+  std::vector<std::string_view> levels = SplitTopicLevels(topic);
   if (levels.size() < 3 || levels[0] != "foyer") return result;
   std::string_view area = levels[1];
   std::string_view id = levels[2];

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -59,6 +60,8 @@ struct Topic {
 // Classifies a concrete topic (no wildcards). Ids are not validated further
 // than their form (hex32 for conversations, a valid name for users).
 Topic ParseTopic(std::string_view topic);
+// The levels of a topic or filter split at '/' ("a//b" has an empty level).
+std::vector<std::string_view> SplitTopicLevels(std::string_view topic);
 
 // Names and ids (docs/protocol.md §1).
 bool ValidUserName(std::string_view name, std::string* why = nullptr);
