@@ -1,7 +1,8 @@
 // Builds the web client into $FOYER_WEB_OUT (default: web-client/dist):
 // one bundled, minified app.js (no CDN, nothing fetched at run time), plus
 // the static files. Usage: npm run build
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,4 +27,10 @@ await build({
   logLevel: 'warning',
 });
 for (const file of STATIC_FILES) await cp(join(here, 'src', file), join(out, file));
+// The service worker's cache is named after the shell it holds: a new build
+// replaces the old cache.
+const hash = createHash('sha256');
+for (const file of ['app.js', ...STATIC_FILES]) hash.update(await readFile(join(out, file)));
+const worker = await readFile(join(here, 'src', 'sw.js'), 'utf8');
+await writeFile(join(out, 'sw.js'), worker.replace('__SHELL_VERSION__', hash.digest('hex').slice(0, 16)));
 console.log(`web client built in ${out}`);

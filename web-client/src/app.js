@@ -5,6 +5,7 @@
 import { ready } from './crypto/sodium.js';
 import { initLanguage, onLanguageChange } from './i18n/index.js';
 import { Session } from './domain/session.js';
+import { wipeBrowserStorage } from './domain/wipe.js';
 import { MqttTransport } from './transport/mqtt_transport.js';
 import { renderLogin } from './ui/login_view.js';
 import { ShellView } from './ui/shell_view.js';
@@ -51,7 +52,7 @@ async function main() {
     if (inviteFromLocation()) window.history.replaceState(null, '', window.location.pathname);
     loginScreen = null;
     shell = new ShellView(root, {
-      session, storage, onLogout: () => session.logout(),
+      session, storage, onLogout: () => logout(),
     });
   };
   const showLogin = () => {
@@ -65,6 +66,13 @@ async function main() {
         register: async (code, password) => { await session.register(code, password); showShell(); },
       },
     });
+  };
+  // Logout: end the session (wipes keys in memory), sweep storage, and load
+  // the page afresh so that no decrypted text survives in its memory.
+  const logout = async () => {
+    await session.logout();
+    await wipeBrowserStorage(window);
+    window.location.replace(window.location.pathname);
   };
   session.on('status', (status) => {
     if (status === 'logged_out' && shell !== null) showLogin();
@@ -80,6 +88,10 @@ async function main() {
   });
   window.addEventListener('pagehide', () => { if (session.self) session.logout(); });
   showLogin();
+  // The service worker caches the app shell only (see sw.js).
+  if ('serviceWorker' in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register('sw.js').catch(() => {});
+  }
 }
 
 main();

@@ -84,6 +84,29 @@ export class Conversation {
     if (seq > (this.readBy.get(peer) ?? 0)) this.readBy.set(peer, seq);
   }
 
+  // The state of our message `seq`: 'read' once every other current member
+  // read up to it, 'delivered' (stored by the server) before.
+  receiptState(seq, self) {
+    const others = this.members.filter((member) => member !== self);
+    if (others.length > 0 && others.every((member) => (this.readBy.get(member) ?? 0) >= seq)) {
+      return 'read';
+    }
+    return 'delivered';
+  }
+
+  // Who (besides us) read up to `seq`, in name order.
+  readersOf(seq, self) {
+    return [...this.readBy.entries()]
+      .filter(([peer, read]) => peer !== self && read >= seq)
+      .map(([peer]) => peer).sort();
+  }
+
+  // The loaded message with client message id `cmid` (for replies), or null.
+  findByCmid(cmid) {
+    for (const message of this.messages.values()) if (message.cmid === cmid) return message;
+    return null;
+  }
+
   noteTyping(peer, now) {
     this.typing.set(peer, now);
   }

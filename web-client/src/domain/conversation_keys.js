@@ -61,6 +61,65 @@ export class ConversationKeys {
     this.session.emit('change', 'conversations');
   }
 
+  // Adds `user` with history shared: key envelopes for every epoch we hold
+  // (at least the current one), addressed to the new member only.
+  async addMember(convId, user) {
+    const { session } = this;
+    const conv = this.conversations.get(convId);
+    if (conv === null) throw new DomainError('not_member');
+    if (conv.members.includes(user)) return conv.epoch;
+    await session.refreshUsers();
+    if (!session.users.has(user)) throw new DomainError('not_found', user);
+    if (!session.ring.has(conv.id, conv.epoch)) throw new DomainError('no_key');
+    const keys = [];
+    for (const [epoch, epochKey] of session.ring.keys.get(conv.id) ?? []) {
+      keys.push(...this.keyEnvelopes(conv.id, epoch, epochKey, [user]));
+    }
+    const result = await session.request('conv_add', { conv: conv.id, user, keys });
+    conv.members = [...conv.members, user];
+    if (Number.isSafeInteger(result.epoch)) conv.epoch = result.epoch;
+    session.emit('change', conv.id);
+    session.emit('change', 'conversations');
+    return conv.epoch;
+  }
+
+  // Removes `user`: a new epoch whose key only the remaining members get.
+  async removeMember(convId, user) {
+    const { session } = this;
+    const conv = this.conversations.get(convId);
+    if (conv === null) throw new DomainError('not_member');
+    if (!conv.members.includes(user)) return conv.epoch;
+    if (user === session.self.name) return this.leave(convId);
+    await session.refreshUsers();
+    const remaining = conv.members.filter((member) => member !== user);
+    const epoch = conv.epoch + 1;
+    const epochKey = randomBytes(32);
+    const keys = this.keyEnvelopes(conv.id, epoch, epochKey, remaining);
+    const titleJson = encryptTitle(conv.id, epoch, epochKey, conv.title ?? '');
+    const result = await session.request('conv_remove', {
+      conv: conv.id, user, keys, title: titleJson,
+    });
+    session.ring.set(conv.id, epoch, epochKey);
+    conv.members = remaining;
+    conv.epoch = Number.isSafeInteger(result.epoch) ? result.epoch : epoch;
+    conv.rotate = false;
+    conv.titleJson = titleJson;
+    this.conversations.applyTitle(conv);
+    session.emit('change', conv.id);
+    session.emit('change', 'conversations');
+    return conv.epoch;
+  }
+
+  // Leaves: the server drops us; a remaining member makes the next key.
+  async leave(convId) {
+    const { session } = this;
+    const conv = this.conversations.get(convId);
+    if (conv === null) return;
+    await session.request('conv_leave', { conv: conv.id });
+    this.conversations.remove(conv.id);
+    session.emit('change', 'conversations');
+  }
+
   // A new epoch for the current members (after someone left).
   async rotate(conv) {
     const { session } = this;

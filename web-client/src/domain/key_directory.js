@@ -90,11 +90,31 @@ export class KeyDirectory extends Emitter {
     return true;
   }
 
+  // What the safety view shows for `user`: { fingerprint (pinned), verified,
+  // changed (the new, untrusted fingerprint, or null) }, or null if unknown.
+  status(user) {
+    const pin = this.pins.get(user);
+    if (pin === undefined) return null;
+    return {
+      fingerprint: pin.fingerprint,
+      verified: pin.verified === true,
+      changed: this.changes.get(user)?.fingerprint ?? null,
+    };
+  }
+
+  // A changed key cannot be marked verified before it is accepted.
   setVerified(user, verified) {
+    if (this.changes.has(user)) return;
     const pin = this.pins.get(user);
     if (pin === undefined) return;
     pin.verified = verified;
     this.save();
     this.emit('change', user);
   }
+}
+
+// What the safety number QR code holds: the user and the 60 digits, so that
+// a scan can be compared with the digits on the other screen.
+export function safetyPayload(user, fingerprintText) {
+  return `foyer:fp:1:${user}:${fingerprintText.replace(/ /g, '')}`;
 }

@@ -19,15 +19,16 @@ export function renderConversationList(root, { session, selected, onSelect, onNe
     const unread = conv.unreadCount(me);
     const last = conv.lastMessage();
     return el('li', {}, [el('button', {
+      testid: 'conv-item',
       className: `conv-item${conv.id === selected ? ' selected' : ''}${unread > 0 ? ' unread' : ''}`,
       attrs: { type: 'button', 'data-conv': conv.id, 'aria-current': conv.id === selected ? 'true' : null },
       on: { click: () => onSelect(conv.id) },
     }, [
-      el('span', { className: 'conv-name', text: conv.displayName(me) }),
-      el('span', { className: 'conv-time', text: last ? formatListTime(last.stime || last.ts) : '' }),
-      el('span', { className: 'conv-preview', text: preview(session, conv) }),
+      el('span', { className: 'conv-name', testid: 'conv-name', text: conv.displayName(me) }),
+      el('span', { className: 'conv-time', testid: 'conv-time', text: last ? formatListTime(last.stime || last.ts) : '' }),
+      el('span', { className: 'conv-preview', testid: 'conv-preview', text: preview(session, conv) }),
       unread > 0 ? el('span', {
-        className: 'badge', text: `${unread}${conv.unreadMore() ? '+' : ''}`,
+        className: 'badge', testid: 'unread-badge', text: `${unread}${conv.unreadMore() ? '+' : ''}`,
         attrs: { 'aria-label': t('list.unread', { count: unread }) },
       }) : null,
     ])]);
@@ -35,9 +36,10 @@ export function renderConversationList(root, { session, selected, onSelect, onNe
   root.replaceChildren(
     el('div', { className: 'list-header' }, [
       el('h2', { text: t('list.title') }),
-      el('button', { className: 'primary small', text: t('list.new'), attrs: { type: 'button' }, on: { click: onNew } }),
+      el('button', { className: 'primary small', testid: 'new-conv', text: t('list.new'), attrs: { type: 'button' }, on: { click: onNew } }),
     ]),
-    items.length > 0 ? el('ul', { className: 'conv-list' }, items) : el('p', { className: 'empty', text: t('list.empty') }),
+    items.length > 0 ? el('ul', { className: 'conv-list', testid: 'conv-list' }, items)
+      : el('ul', { className: 'conv-list', testid: 'conv-list' }, [el('li', { className: 'empty', text: t('list.empty') })]),
   );
 }
 
@@ -45,11 +47,12 @@ export function renderConversationList(root, { session, selected, onSelect, onNe
 export function renderNewConversation(root, { session, onCreate, onCancel }) {
   const me = session.self.name;
   const people = [...session.users.keys()].filter((name) => name !== me).sort();
-  const error = el('p', { className: 'form-error', attrs: { role: 'alert' } });
-  const boxes = people.map((name) => el('input', { attrs: { type: 'checkbox', value: name } }));
-  const title = el('input', { attrs: { name: 'title', maxlength: 100 } });
+  const error = el('p', { className: 'form-error', testid: 'form-error', attrs: { role: 'alert' } });
+  const boxes = people.map((name) => el('input', { testid: 'new-conv-member', attrs: { type: 'checkbox', value: name } }));
+  const title = el('input', { testid: 'new-conv-title', attrs: { name: 'title', maxlength: 100 } });
   const form = el('form', {
     className: 'new-conv',
+    testid: 'new-conv-form',
     on: {
       submit: async (event) => {
         event.preventDefault();
@@ -69,8 +72,8 @@ export function renderNewConversation(root, { session, onCreate, onCancel }) {
     el('label', { className: 'field' }, [el('span', { text: t('new.name') }), title]),
     error,
     el('div', { className: 'actions' }, [
-      el('button', { text: t('new.cancel'), attrs: { type: 'button' }, on: { click: onCancel } }),
-      el('button', { className: 'primary', text: t('new.create'), attrs: { type: 'submit' } }),
+      el('button', { testid: 'new-conv-cancel', text: t('new.cancel'), attrs: { type: 'button' }, on: { click: onCancel } }),
+      el('button', { className: 'primary', testid: 'new-conv-create', text: t('new.create'), attrs: { type: 'submit' } }),
     ]),
   ]);
   root.replaceChildren(form);

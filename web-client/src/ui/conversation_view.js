@@ -1,29 +1,42 @@
 // One conversation: history with scroll-back, live messages, the outbox's
-// pending and failed messages, read markers, typing, key warnings, composer.
+// pending and failed messages, replies, delivery and read markers, typing,
+// presence, key warnings, the members dialog and the composer.
 import { t } from '../i18n/index.js';
 import { el } from './dom.js';
-import { formatDay, formatTime } from './format.js';
+import { formatDay, formatTime, errorText, presenceText } from './format.js';
+import { openMembersDialog } from './members_view.js';
+import { keyWarning } from './safety_view.js';
 
 const SCROLL_BACK_THRESHOLD_PX = 80;
+const QUOTE_LENGTH = 120;
 
-function messageNode(session, message, { pending = false, failed = false, onRetry = null } = {}) {
-  const mine = message.from === session.self.name;
-  if (message.type === 'refused') {
-    return el('li', { className: 'notice', text: t('conv.refused', { name: message.from }) });
-  }
-  const body = message.type === 'text'
-    ? el('p', { className: 'text', text: message.text })
-    : el('p', { className: 'text unsupported', text: t('conv.unsupported') });
-  const meta = [el('time', { text: formatTime(message.stime || message.ts) })];
-  if (pending) meta.push(el('span', { className: 'state', text: t('conv.pending') }));
-  if (failed) {
-    meta.push(el('span', { className: 'state failed', text: t('conv.failed') }));
-    meta.push(el('button', { className: 'link', text: t('conv.retry'), attrs: { type: 'button' }, on: { click: onRetry } }));
-  }
-  return el('li', {
-    className: `message${mine ? ' mine' : ''}${pending ? ' pending' : ''}${failed ? ' failed' : ''}`,
-    attrs: { 'data-seq': message.seq ?? null, 'data-cmid': message.cmid },
-  }, [mine ? null : el('span', { className: 'sender', text: message.from }), body, el('div', { className: 'meta' }, meta)]);
+function shorten(text) {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > QUOTE_LENGTH ? `${flat.slice(0, QUOTE_LENGTH)}…` : flat;
+}
+
+// The line quoting the message a reply answers (or saying it is not loaded).
+function quoteNode(conv, replyTo) {
+  const original = conv.findByCmid(replyTo);
+  const text = original === null ? t('conv.reply_missing')
+    : original.type === 'text' ? shorten(original.text) : t('conv.unsupported');
+  return el('blockquote', { className: 'quote', testid: 'message-quote', attrs: { 'data-cmid': replyTo } }, [
+    original ? el('span', { className: 'quote-from', text: original.from }) : null,
+    el('span', { className: 'quote-text', text }),
+  ]);
+}
+
+const STATUS_MARK = {
+  pending: '🕓', failed: '!', delivered: '✓', read: '✓✓',
+};
+
+function statusNode(state, readers) {
+  const label = state === 'read' && readers.length > 0
+    ? t('conv.read_by', { names: readers.join(', ') }) : t(`status.${state}`);
+  return el('span', {
+    className: `state ${state}`, testid: 'message-status', text: STATUS_MARK[state],
+    attrs: { 'data-state': state, title: label, 'aria-label': label },
+  });
 }
 
 export class ConversationView {
@@ -33,30 +46,80 @@ export class ConversationView {
     this.onBack = onBack;
     this.convId = null;
     this.loadingOlder = false;
+    this.replyTo = null;  // cmid of the message being answered
   }
 
   open(convId) {
     this.convId = convId;
+    this.replyTo = null;
     this.build();
     this.render({ stickToBottom: true });
   }
 
+  messageNode(conv, message, { pending = false, failed = false, onRetry = null } = {}) {
+    const { session } = this;
+    const me = session.self.name;
+    const mine = message.from === me;
+    if (message.type === 'refused') {
+      return el('li', { className: 'notice', testid: 'refused-message', text: t('conv.refused', { name: message.from }) });
+    }
+    const body = message.type === 'text'
+      ? el('p', { className: 'text', testid: 'message-text', text: message.text })
+      : el('p', { className: 'text unsupported', testid: 'message-text', text: t('conv.unsupported') });
+    const meta = [el('time', { testid: 'message-time', text: formatTime(message.stime || message.ts) })];
+    if (mine) {
+      let state = pending ? 'pending' : 'delivered';
+      if (failed) state = 'failed';
+      else if (!pending) state = conv.receiptState(message.seq, me);
+      meta.push(statusNode(state, pending || failed ? [] : conv.readersOf(message.seq, me)));
+    }
+    if (failed) {
+      meta.push(el('span', { className: 'state failed', text: t('conv.failed') }));
+      meta.push(el('button', {
+        className: 'link', testid: 'retry', text: t('conv.retry'), attrs: { type: 'button' }, on: { click: onRetry },
+      }));
+    }
+    if (!pending && !failed && message.type === 'text') {
+      meta.push(el('button', {
+        className: 'link reply-button', testid: 'reply', text: t('conv.reply'),
+        attrs: { type: 'button', 'aria-label': t('conv.reply_to', { name: message.from }) },
+        on: { click: () => this.startReply(message.cmid) },
+      }));
+    }
+    return el('li', {
+      className: `message${mine ? ' mine' : ''}${pending ? ' pending' : ''}${failed ? ' failed' : ''}`,
+      testid: 'message',
+      attrs: {
+        'data-seq': message.seq ?? null, 'data-cmid': message.cmid, 'data-from': message.from, 'data-mine': String(mine),
+      },
+    }, [
+      mine ? null : el('span', { className: 'sender', testid: 'message-sender', text: message.from }),
+      message.replyTo ? quoteNode(conv, message.replyTo) : null,
+      body,
+      el('div', { className: 'meta' }, meta),
+    ]);
+  }
+
   build() {
     const conv = this.session.conversations.get(this.convId);
-    this.title = el('h2', { className: 'conv-title' });
-    this.subtitle = el('p', { className: 'conv-subtitle' });
+    this.title = el('h2', { className: 'conv-title', testid: 'conv-title' });
+    this.subtitle = el('p', { className: 'conv-subtitle', testid: 'conv-subtitle' });
     this.warnings = el('div', { className: 'warnings' });
     this.list = el('ol', { className: 'messages', attrs: { 'aria-live': 'polite' } });
-    this.scroller = el('div', { className: 'scroller', on: { scroll: () => this.onScroll() } }, [this.list]);
-    this.typingLine = el('p', { className: 'typing', attrs: { 'aria-live': 'polite' } });
-    this.error = el('p', { className: 'form-error', attrs: { role: 'alert' } });
+    this.scroller = el('div', { className: 'scroller', testid: 'message-list', on: { scroll: () => this.onScroll() } }, [this.list]);
+    this.typingLine = el('p', { className: 'typing', testid: 'typing-indicator', attrs: { 'aria-live': 'polite' } });
+    this.error = el('p', { className: 'form-error', testid: 'form-error', attrs: { role: 'alert' } });
+    this.replyLine = el('div', { className: 'reply-line' });
     this.input = el('textarea', {
+      testid: 'composer-input',
       attrs: { rows: 1, placeholder: t('conv.placeholder'), 'aria-label': t('conv.placeholder'), enterkeyhint: 'send' },
       on: {
         keydown: (event) => {
           if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
             event.preventDefault();
             this.send();
+          } else if (event.key === 'Escape' && this.replyTo) {
+            this.startReply(null);
           }
         },
         input: () => {
@@ -64,30 +127,55 @@ export class ConversationView {
         },
       },
     });
-    const form = el('form', {
-      className: 'composer', on: { submit: (event) => { event.preventDefault(); this.send(); } },
-    }, [this.input, el('button', { className: 'primary', text: t('conv.send'), attrs: { type: 'submit' } })]);
-    this.root.replaceChildren(
+    this.composer = el('form', {
+      className: 'composer', testid: 'composer', on: { submit: (event) => { event.preventDefault(); this.send(); } },
+    }, [this.input, el('button', { className: 'primary', testid: 'send-button', text: t('conv.send'), attrs: { type: 'submit' } })]);
+    this.root.replaceChildren(el('div', { className: 'conv-view', testid: 'conv-view', attrs: { 'data-conv': this.convId } }, [
       el('header', { className: 'conv-header' }, [
-        el('button', { className: 'back', text: `‹ ${t('conv.back')}`, attrs: { type: 'button' }, on: { click: this.onBack } }),
-        el('div', {}, [this.title, this.subtitle]),
+        el('button', { className: 'back', testid: 'back', text: `‹ ${t('conv.back')}`, attrs: { type: 'button' }, on: { click: this.onBack } }),
+        el('div', { className: 'conv-heading' }, [this.title, this.subtitle]),
+        el('button', {
+          className: 'small', testid: 'members-open', text: t('members.open'), attrs: { type: 'button' },
+          on: { click: () => openMembersDialog(this.session, this.convId, { onLeft: this.onBack }) },
+        }),
       ]),
-      this.warnings, this.scroller, this.typingLine, this.error, form,
-    );
+      this.warnings, this.scroller, this.typingLine, this.error, this.replyLine, this.composer,
+    ]));
     if (conv !== null) this.input.focus();
+  }
+
+  // Answers `cmid` with the next message (null: no reply).
+  startReply(cmid) {
+    this.replyTo = cmid;
+    const conv = this.session.conversations.get(this.convId);
+    if (cmid === null || conv === null) {
+      this.replyLine.replaceChildren();
+      return;
+    }
+    this.replyLine.replaceChildren(el('div', { className: 'reply-preview', testid: 'reply-preview' }, [
+      el('span', { className: 'muted', text: t('conv.replying') }),
+      quoteNode(conv, cmid),
+      el('button', {
+        className: 'link', testid: 'reply-cancel', text: t('new.cancel'), attrs: { type: 'button' },
+        on: { click: () => this.startReply(null) },
+      }),
+    ]));
+    this.input.focus();
   }
 
   async send() {
     const text = this.input.value;
     if (!text.trim()) return;
+    const { replyTo } = this;
     this.input.value = '';
     this.error.textContent = '';
+    this.startReply(null);
     try {
-      await this.session.conversations.sendText(this.convId, text);
+      await this.session.conversations.sendText(this.convId, text, replyTo);
     } catch (failure) {
       this.input.value = text;
-      const key = `error.${failure.code}`;
-      this.error.textContent = t(key) === key ? t('error.generic', { code: failure.code }) : t(key);
+      this.startReply(replyTo);
+      this.error.textContent = errorText(failure);
     }
     this.render({ stickToBottom: true });
   }
@@ -98,26 +186,39 @@ export class ConversationView {
     if (conv === null || !conv.hasOlder) return;
     this.loadingOlder = true;
     const heightBefore = this.scroller.scrollHeight;
+    const topBefore = this.scroller.scrollTop;
     try {
       await this.session.conversations.loadOlder(this.convId);
-    } finally {
-      this.loadingOlder = false;
+    } catch {
+      // Offline: scrolling tries again in a few seconds.
+      setTimeout(() => { this.loadingOlder = false; }, 5000);
+      return;
     }
+    this.loadingOlder = false;
     this.render({ stickToBottom: false });
     // Keep the same messages under the eyes.
-    this.scroller.scrollTop += this.scroller.scrollHeight - heightBefore;
+    this.scroller.scrollTop = topBefore + this.scroller.scrollHeight - heightBefore;
   }
 
   renderWarnings(conv) {
     const items = this.session.directory.warnings().filter((warning) => conv.members.includes(warning.user));
-    this.warnings.replaceChildren(...items.map((warning) => el('div', { className: 'warning', attrs: { role: 'alert' } }, [
-      el('p', { text: t('keys.warning', { name: warning.user }) }),
-      el('p', { className: 'fingerprint', text: warning.newFingerprint }),
-      el('button', {
-        text: t('keys.accept'), attrs: { type: 'button' },
-        on: { click: () => { this.session.directory.acceptChange(warning.user); this.render({}); } },
-      }),
-    ])));
+    this.warnings.replaceChildren(...items.map((warning) => keyWarning(this.session, warning.user, () => this.render({}))));
+  }
+
+  renderPresence(conv) {
+    const { session } = this;
+    const me = session.self.name;
+    const others = conv.members.filter((member) => member !== me).sort();
+    const parts = [el('span', { text: t('conv.members', { count: conv.members.length }) })];
+    for (const name of others.slice(0, 5)) {
+      const presence = session.presence.get(name);
+      parts.push(el('span', {
+        className: `presence ${presence?.state ?? 'unknown'}`, testid: 'presence',
+        text: `${name}: ${presenceText(presence) || t('presence.unknown')}`,
+        attrs: { 'data-user': name, 'data-state': presence?.state ?? 'unknown' },
+      }));
+    }
+    this.subtitle.replaceChildren(...parts);
   }
 
   // Rebuilds the message list (at most a few hundred nodes).
@@ -128,12 +229,12 @@ export class ConversationView {
     const me = session.self.name;
     const atBottom = this.scroller.scrollHeight - this.scroller.scrollTop - this.scroller.clientHeight < 40;
     this.title.textContent = conv.displayName(me);
-    const online = conv.members.filter((m) => m !== me && session.presence.get(m)?.state === 'online');
-    this.subtitle.textContent = [t('conv.members', { count: conv.members.length }),
-      ...online.map((name) => `${name} · ${t('conv.online')}`)].join(' — ');
+    this.renderPresence(conv);
     this.renderWarnings(conv);
     const nodes = [];
-    nodes.push(el('li', { className: 'notice', text: conv.hasOlder ? t('conv.older') : t('conv.start') }));
+    nodes.push(el('li', {
+      className: 'notice', testid: conv.hasOlder ? 'history-more' : 'history-start', text: conv.hasOlder ? t('conv.older') : t('conv.start'),
+    }));
     let day = '';
     for (const message of conv.sortedMessages()) {
       const messageDay = formatDay(message.stime || message.ts);
@@ -141,15 +242,11 @@ export class ConversationView {
         day = messageDay;
         nodes.push(el('li', { className: 'day', text: day }));
       }
-      nodes.push(messageNode(session, message));
-    }
-    const readers = [...conv.readBy.entries()].filter(([, seq]) => seq >= conv.newestSeq() && conv.newestSeq() > 0).map(([name]) => name);
-    if (readers.length > 0 && conv.lastMessage()?.from === me) {
-      nodes.push(el('li', { className: 'read-by', text: t('conv.read_by', { names: readers.join(', ') }) }));
+      nodes.push(this.messageNode(conv, message));
     }
     for (const entry of session.outbox.forConversation(conv.id)) {
-      nodes.push(messageNode(session, {
-        from: me, cmid: entry.cmid, ts: entry.ts, type: 'text', text: entry.text,
+      nodes.push(this.messageNode(conv, {
+        from: me, cmid: entry.cmid, ts: entry.ts, type: 'text', text: entry.text, replyTo: entry.replyTo,
       }, {
         pending: entry.state === 'pending', failed: entry.state === 'failed',
         onRetry: () => session.conversations.retry(entry.cmid),
@@ -158,6 +255,8 @@ export class ConversationView {
     this.list.replaceChildren(...nodes);
     this.renderTyping();
     if (stickToBottom || atBottom) this.scroller.scrollTop = this.scroller.scrollHeight;
+    // Short history: fill the screen by loading older pages.
+    if (conv.hasOlder && this.scroller.scrollHeight <= this.scroller.clientHeight) this.onScroll();
   }
 
   renderTyping() {

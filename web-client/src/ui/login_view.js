@@ -2,18 +2,14 @@
 // fragment (#invite=...), which browsers never send to the server.
 import { language, LANGUAGES, setLanguage, t } from '../i18n/index.js';
 import { el } from './dom.js';
+import { errorText } from './format.js';
 
 export const MIN_PASSWORD_LENGTH = 8;
 
-function errorText(error) {
-  const key = `error.${error?.code}`;
-  const text = t(key);
-  return text === key ? t('error.generic', { code: error?.code ?? error?.message }) : text;
-}
 
 export function languageSwitch(storage) {
   const select = el('select', {
-    className: 'lang', attrs: { 'aria-label': t('lang.label') },
+    className: 'lang', testid: 'lang-switch', attrs: { 'aria-label': t('lang.label') },
     on: { change: (event) => setLanguage(event.target.value, storage) },
   }, LANGUAGES.map((lang) => el('option', {
     text: lang === 'fr' ? 'Français' : 'English', attrs: { value: lang, selected: lang === language() },
@@ -26,20 +22,22 @@ export function languageSwitch(storage) {
 export function renderLogin(root, { actions, initial, storage }) {
   let mode = initial.invite ? 'register' : 'login';
   const draw = () => {
-    const error = el('p', { className: 'form-error', attrs: { role: 'alert' } });
+    const error = el('p', { className: 'form-error', testid: 'form-error', attrs: { role: 'alert' } });
     const busy = el('p', { className: 'form-busy', attrs: { 'aria-live': 'polite' } });
     const field = (label, input) => el('label', { className: 'field' }, [el('span', { text: label }), input]);
-    const user = el('input', { attrs: { name: 'user', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true, value: initial.user ?? '' } });
-    const code = el('input', { attrs: { name: 'code', autocomplete: 'off', spellcheck: 'false', required: true, value: initial.invite ?? '' } });
-    const password = el('input', { attrs: { name: 'password', type: 'password', required: true, autocomplete: mode === 'login' ? 'current-password' : 'new-password' } });
-    const confirm = el('input', { attrs: { name: 'confirm', type: 'password', required: true, autocomplete: 'new-password' } });
-    const submit = el('button', { className: 'primary', text: t(mode === 'login' ? 'login.submit' : 'register.submit'), attrs: { type: 'submit' } });
+    const user = el('input', { testid: 'login-user', attrs: { name: 'user', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true, value: initial.user ?? '' } });
+    const code = el('input', { testid: 'register-code', attrs: { name: 'code', autocomplete: 'off', spellcheck: 'false', required: true, value: initial.invite ?? '' } });
+    const password = el('input', { testid: mode === 'login' ? 'login-password' : 'register-password', attrs: { name: 'password', type: 'password', required: true, autocomplete: mode === 'login' ? 'current-password' : 'new-password' } });
+    const confirm = el('input', { testid: 'register-confirm', attrs: { name: 'confirm', type: 'password', required: true, autocomplete: 'new-password' } });
+    const submit = el('button', { className: 'primary', testid: mode === 'login' ? 'login-submit' : 'register-submit', text: t(mode === 'login' ? 'login.submit' : 'register.submit'), attrs: { type: 'submit' } });
     const fields = mode === 'login'
       ? [field(t('login.user'), user), field(t('login.password'), password)]
       : [el('p', { className: 'intro', text: t('register.intro') }), field(t('register.code'), code),
         field(t('register.password'), password), field(t('register.confirm'), confirm)];
     const form = el('form', {
       className: 'login-form',
+      testid: 'login-form',
+      attrs: { 'data-mode': mode },
       on: {
         submit: async (event) => {
           event.preventDefault();
@@ -64,7 +62,7 @@ export function renderLogin(root, { actions, initial, storage }) {
       },
     }, [...fields, error, busy, submit]);
     const toggle = el('button', {
-      className: 'link', attrs: { type: 'button' },
+      className: 'link', testid: 'login-toggle', attrs: { type: 'button' },
       text: t(mode === 'login' ? 'register.have_invite' : 'register.have_account'),
       on: { click: () => { mode = mode === 'login' ? 'register' : 'login'; draw(); } },
     });
