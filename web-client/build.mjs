@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const out = resolve(process.env.FOYER_WEB_OUT ?? join(here, 'dist'));
-const STATIC_FILES = ['index.html', 'app.css', 'manifest.webmanifest', 'icon.svg'];
+const STATIC_FILES = ['index.html', 'app.css', 'manifest.webmanifest', 'icon.svg', 'timer_worker.js'];
 
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });

@@ -7,6 +7,7 @@ import { initLanguage, onLanguageChange } from './i18n/index.js';
 import { Session } from './domain/session.js';
 import { wipeBrowserStorage } from './domain/wipe.js';
 import { MqttTransport } from './transport/mqtt_transport.js';
+import { workerIntervalTimer } from './transport/worker_timer.js';
 import { renderLogin } from './ui/login_view.js';
 import { ShellView } from './ui/shell_view.js';
 
@@ -42,7 +43,8 @@ async function main() {
   document.documentElement.lang = initLanguage(storage, navigator.languages ?? [navigator.language]);
   await ready();
   const config = await loadConfig(storage);
-  const session = new Session({ transport: new MqttTransport(), storage, config });
+  const transport = new MqttTransport({ timer: workerIntervalTimer('timer_worker.js') });
+  const session = new Session({ transport, storage, config });
   let shell = null;
   let loginScreen = null;
 

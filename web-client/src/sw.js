@@ -4,7 +4,7 @@
 // request go straight to the network and are never stored here.
 const VERSION = '__SHELL_VERSION__';
 const CACHE = `foyer-shell-${VERSION}`;
-const SHELL = ['./', 'index.html', 'app.js', 'app.css', 'manifest.webmanifest', 'icon.svg'];
+const SHELL = ['./', 'index.html', 'app.js', 'app.css', 'manifest.webmanifest', 'icon.svg', 'timer_worker.js'];
 
 function shellPath(url) {
   const scope = new URL(self.registration.scope);

@@ -109,6 +109,47 @@ export class FakeServer {
         for (const name of conv.members) this.inbox(name, { event: 'epoch', conv: request.conv, epoch: conv.epoch });
         return { epoch: conv.epoch };
       }
+      case 'conv_add': {
+        const conv = member(request.conv);
+        if (!this.accounts.has(request.user)) throw new RequestError('not_found');
+        if (conv.members.includes(request.user)) throw new RequestError('conflict');
+        const covers = request.keys.some((k) => k.to === request.user && k.epoch === conv.epoch);
+        if (!covers || request.keys.some((k) => k.to !== request.user)) throw new RequestError('invalid');
+        conv.members = [...conv.members, request.user];
+        conv.keys.push(...request.keys);
+        this.inbox(request.user, { event: 'conv_added', conv: request.conv });
+        for (const name of conv.members) if (name !== request.user) this.inbox(name, { event: 'conv_updated', conv: request.conv });
+        return { epoch: conv.epoch };
+      }
+      case 'conv_remove': {
+        const conv = member(request.conv);
+        if (!conv.members.includes(request.user)) throw new RequestError('not_found');
+        const remaining = conv.members.filter((name) => name !== request.user);
+        const epoch = conv.epoch + 1;
+        const to = request.keys.map((k) => k.to).sort();
+        if (request.keys.some((k) => k.epoch !== epoch) || JSON.stringify(to) !== JSON.stringify([...remaining].sort())) {
+          throw new RequestError('invalid');
+        }
+        conv.members = remaining;
+        conv.epoch = epoch;
+        conv.rotate = false;
+        conv.title = request.title;
+        conv.keys.push(...request.keys);
+        this.inbox(request.user, { event: 'conv_removed', conv: request.conv });
+        for (const name of remaining) this.inbox(name, { event: 'epoch', conv: request.conv, epoch });
+        return { epoch };
+      }
+      case 'conv_leave': {
+        const conv = member(request.conv);
+        conv.members = conv.members.filter((name) => name !== user);
+        conv.rotate = true;
+        for (const name of conv.members) this.inbox(name, { event: 'rotate_needed', conv: request.conv });
+        return {};
+      }
+      case 'invite': case 'user_list': case 'user_disable': case 'user_enable': case 'user_reset': {
+        if (account.role !== 'admin') throw new RequestError('denied');
+        return this.adminRequest(request);
+      }
       case 'epoch_keys': return { keys: member(request.conv).keys.filter((k) => k.to === user) };
       case 'history': {
         const { messages } = member(request.conv);
@@ -131,6 +172,34 @@ export class FakeServer {
       }
       default: throw new RequestError('invalid', request.op);
     }
+  }
+
+  adminRequest(request) {
+    const { op, name } = request;
+    if (op === 'user_list') {
+      return {
+        users: [...this.accounts].map(([account, a]) => ({
+          name: account, role: a.role, created: 1767225600000, last_seen: a.lastSeen ?? 0,
+          online: [...this.clients].some((client) => client.username === account),
+          disabled: a.disabled === true, registered: true,
+        })),
+      };
+    }
+    if (op === 'invite' || op === 'user_reset') {
+      if (op === 'user_reset' && !this.accounts.has(name)) throw new RequestError('not_found');
+      if (op === 'invite' && this.accounts.has(name)) throw new RequestError('conflict');
+      const secret = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('');
+      const role = op === 'invite' ? (request.role ?? 'member') : this.accounts.get(name).role;
+      if (op === 'user_reset') this.accounts.delete(name);
+      this.addInvite(secret, name, role);
+      return {
+        code: `invite-${secret}`, secret, user: name, role, expires: 1767225600000 + 604800000,
+      };
+    }
+    const target = this.accounts.get(name);
+    if (!target) throw new RequestError('not_found');
+    target.disabled = op === 'user_disable';
+    return {};
   }
 
   // A client's PUBLISH; resolves like a PUBACK, rejects with 0x87 when refused.

@@ -124,6 +124,10 @@ export class ConversationKeys {
   async rotate(conv) {
     const { session } = this;
     await session.refreshUsers();
+    // The members as the server has them now: whoever left must not get the
+    // new key (the inbox event that asked for the rotation may be stale).
+    this.conversations.upsert(await session.request('conv_get', { conv: conv.id }));
+    if (!conv.rotate) return;
     const epoch = conv.epoch + 1;
     const epochKey = randomBytes(32);
     const keys = this.keyEnvelopes(conv.id, epoch, epochKey, conv.members);

@@ -27,7 +27,10 @@ export class TransportError extends Error {
 }
 
 export class MqttTransport {
-  constructor({ connectFunction = mqtt.connect, requestTimeoutMs } = {}) {
+  // timer: mqtt.js's `timerVariant` (see worker_timer.js); its default
+  // makes a worker from a blob: URL, which the page's CSP refuses.
+  constructor({ connectFunction = mqtt.connect, requestTimeoutMs, timer = undefined } = {}) {
+    this.timer = timer;
     this.connectFunction = connectFunction;
     this.client = null;
     this.messageHandlers = [];
@@ -62,6 +65,7 @@ export class MqttTransport {
         connectTimeout: CONNECT_TIMEOUT_MS,
         resubscribe: true,
         will: will ?? undefined,
+        ...(this.timer === undefined ? {} : { timerVariant: this.timer }),
       });
       this.client = client;
       client.on('connect', () => {

@@ -117,5 +117,6 @@ export function openMembersDialog(session, convId, { onLeft }) {
     ]),
   ]);
   draw();
+  session.refreshUsers().catch(() => {});  // people invited since login
   return handle;
 }

@@ -107,9 +107,15 @@ export class ShellView {
     this.renderList();
   }
 
-  newConversation() {
+  async newConversation() {
     this.adminOpen = false;
     this.layout.classList.add('show-conv');
+    // People invited since login appear too.
+    try {
+      await this.session.refreshUsers();
+    } catch {
+      // Offline: the people known so far.
+    }
     renderNewConversation(this.main, {
       session: this.session,
       onCreate: async (members, title) => this.select(await this.session.conversations.keys.create(members, title)),
