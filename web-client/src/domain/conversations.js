@@ -237,6 +237,7 @@ export class Conversations {
       } else if (event.event === 'rotate_needed') {
         const conv = this.get(event.conv);
         if (conv) conv.rotate = true;
+        await this.refresh(event.conv);
       } else if (['conv_added', 'epoch', 'conv_updated'].includes(event.event)) {
         await this.refresh(event.conv);
       }
