@@ -62,7 +62,7 @@ async function main() {
     shell = null;
     loginScreen = renderLogin(root, {
       storage,
-      initial: { user: storage.getItem('foyer:last-user'), invite: inviteFromLocation() },
+      initial: { user: storage.getItem('foyer:last-user'), invite: inviteFromLocation(), notice },
       actions: {
         login: async (user, password) => { await session.login(user, password); showShell(); },
         register: async (code, password) => { await session.register(code, password); showShell(); },
@@ -76,6 +76,8 @@ async function main() {
     await wipeBrowserStorage(window);
     window.location.replace(window.location.pathname);
   };
+  let notice = null;
+  session.on('ended', (reason) => { notice = reason; });
   session.on('status', (status) => {
     if (status === 'logged_out' && shell !== null) showLogin();
   });

@@ -228,6 +228,12 @@ export class Session extends Emitter {
 
   onTransportStatus(status) {
     if (this.self === null) return;
+    if (status === 'refused') {
+      // The server no longer accepts this account: end the session.
+      this.emit('ended', 'account_refused');
+      this.abort();
+      return;
+    }
     if (status === 'offline') {
       this.setStatus('offline');
       return;

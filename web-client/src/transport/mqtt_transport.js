@@ -81,6 +81,11 @@ export class MqttTransport {
           settled = true;
           client.end(true);
           reject(new TransportError(error.message, reasonCode));
+        } else if (reasonCode === CONNACK_BAD_CREDENTIALS || reasonCode === CONNACK_NOT_AUTHORIZED) {
+          // A reconnect refused: the account was disabled, reset or its
+          // password changed. Retrying cannot help.
+          client.end(true);
+          this.emitStatus('refused');
         }
       });
       client.on('close', () => {

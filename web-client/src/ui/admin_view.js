@@ -34,6 +34,16 @@ export class AdminView {
     this.table = el('tbody', { testid: 'user-list' });
     this.build();
     this.reload();
+    // Someone came online or left: the list follows (while the page is shown).
+    this.off = session.on('change', (what) => {
+      if (!this.root.contains(this.page)) {
+        this.off();
+        clearTimeout(this.pending);
+      } else if (what === 'presence' || what === 'users') {
+        clearTimeout(this.pending);
+        this.pending = setTimeout(() => this.reload(), 300);
+      }
+    });
   }
 
   async run(action) {
@@ -70,7 +80,7 @@ export class AdminView {
       el('label', { className: 'field' }, [el('span', { text: t('admin.role') }), role]),
       el('button', { className: 'primary', testid: 'invite-submit', text: t('admin.invite'), attrs: { type: 'submit' } }),
     ]);
-    this.root.replaceChildren(el('section', { className: 'admin-page', testid: 'admin-page' }, [
+    this.page = el('section', { className: 'admin-page', testid: 'admin-page' }, [
       el('header', { className: 'conv-header' }, [
         el('button', { testid: 'admin-close', text: `‹ ${t('conv.back')}`, attrs: { type: 'button' }, on: { click: this.onClose } }),
         el('h2', { className: 'conv-title', text: t('admin.title') }),
@@ -85,7 +95,8 @@ export class AdminView {
           this.table,
         ])]),
       ]),
-    ]));
+    ]);
+    this.root.replaceChildren(this.page);
   }
 
   async reload() {

@@ -18,11 +18,15 @@ export function languageSwitch(storage) {
 }
 
 // Renders into `root`. `actions`: { login(user, password), register(code,
-// password) } returning promises; `initial`: { user, invite }.
+// password) } returning promises; `initial`: { user, invite, notice } where
+// `notice` names why the last session ended (an error.* message).
 export function renderLogin(root, { actions, initial, storage }) {
   let mode = initial.invite ? 'register' : 'login';
   const draw = () => {
-    const error = el('p', { className: 'form-error', testid: 'form-error', attrs: { role: 'alert' } });
+    const error = el('p', {
+      className: 'form-error', testid: 'form-error', attrs: { role: 'alert' },
+      text: initial.notice ? t(`error.${initial.notice}`) : '',
+    });
     const busy = el('p', { className: 'form-busy', attrs: { 'aria-live': 'polite' } });
     const field = (label, input) => el('label', { className: 'field' }, [el('span', { text: label }), input]);
     const user = el('input', { testid: 'login-user', attrs: { name: 'user', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true, value: initial.user ?? '' } });
