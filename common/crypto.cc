@@ -177,6 +177,57 @@ std::string KeyedHash(std::string_view data, size_t out_size, const Secret& key)
   return Hash(data, out_size, key.view());
 }
 
+StreamPush::StreamPush(const Secret& key)
+    : state_(crypto_secretstream_xchacha20poly1305_statebytes()),
+      header_(crypto_secretstream_xchacha20poly1305_HEADERBYTES, '\0') {
+  static_assert(kStreamHeaderBytes == crypto_secretstream_xchacha20poly1305_HEADERBYTES,
+                "stream header size");
+  static_assert(kStreamOverheadBytes == crypto_secretstream_xchacha20poly1305_ABYTES,
+                "stream overhead");
+  Require(key.size() == crypto_secretstream_xchacha20poly1305_KEYBYTES, "stream key size");
+  crypto_secretstream_xchacha20poly1305_init_push(
+      reinterpret_cast<crypto_secretstream_xchacha20poly1305_state*>(state_.data()),
+      MutableBytes(&header_), key.data());
+}
+
+std::string StreamPush::Push(std::string_view plaintext, bool final) {
+  std::string out(plaintext.size() + crypto_secretstream_xchacha20poly1305_ABYTES, '\0');
+  crypto_secretstream_xchacha20poly1305_push(
+      reinterpret_cast<crypto_secretstream_xchacha20poly1305_state*>(state_.data()),
+      MutableBytes(&out), nullptr, Bytes(plaintext), plaintext.size(), nullptr, 0,
+      final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
+            : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE);
+  return out;
+}
+
+bool StreamPull::Init(const Secret& key, std::string_view header) {
+  if (key.size() != crypto_secretstream_xchacha20poly1305_KEYBYTES ||
+      header.size() != crypto_secretstream_xchacha20poly1305_HEADERBYTES) {
+    return false;
+  }
+  state_ = Secret(crypto_secretstream_xchacha20poly1305_statebytes());
+  return crypto_secretstream_xchacha20poly1305_init_pull(
+             reinterpret_cast<crypto_secretstream_xchacha20poly1305_state*>(state_.data()),
+             Bytes(header), key.data()) == 0;
+}
+
+bool StreamPull::Pull(std::string_view ciphertext, std::string* plaintext, bool* final) {
+  if (state_.empty() || ciphertext.size() < crypto_secretstream_xchacha20poly1305_ABYTES) {
+    return false;
+  }
+  std::string out(ciphertext.size() - crypto_secretstream_xchacha20poly1305_ABYTES, '\0');
+  unsigned char tag = 0;
+  if (crypto_secretstream_xchacha20poly1305_pull(
+          reinterpret_cast<crypto_secretstream_xchacha20poly1305_state*>(state_.data()),
+          MutableBytes(&out), nullptr, &tag, Bytes(ciphertext),
+          ciphertext.size(), nullptr, 0) != 0) {
+    return false;
+  }
+  *final = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
+  *plaintext = std::move(out);
+  return true;
+}
+
 Status Argon2id(std::string_view password, std::string_view salt, size_t out_size,
                 const PwhashParams& params, Secret* out) {
   if (salt.size() != kSaltBytes) return Status::Invalid("Argon2id salt must be 16 bytes");

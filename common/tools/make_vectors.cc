@@ -22,6 +22,7 @@
 #include "../protocol_internal.h"
 #include "foyer/crypto.h"
 #include "foyer/protocol.h"
+#include "file_vectors.h"
 #include "name_vectors.h"
 #include "vector_inputs.h"
 
@@ -380,7 +381,8 @@ int main(int argc, char** argv) {
         foyer::vectors::Write(dir, "title.json", foyer::vectors::Title()) &&
         foyer::vectors::Write(dir, "key_envelope.json", foyer::vectors::KeyEnvelopeVectors(dir)) &&
         foyer::vectors::Write(dir, "invite.json", foyer::vectors::Invites()) &&
-        foyer::vectors::Write(dir, "names.json", foyer::vectors::Names());
+        foyer::vectors::Write(dir, "names.json", foyer::vectors::Names()) &&
+        foyer::vectors::Write(dir, "file.json", foyer::vectors::FileVectors(dir));
     return ok ? 0 : 1;
   } catch (const std::exception& e) {
     std::cerr << "foyer-make-vectors: " << e.what() << "\n";

@@ -34,8 +34,8 @@ before(async () => {
 
 test('every vector file is known to this test', () => {
   const files = readdirSync(VECTORS_DIR).filter((name) => name.endsWith('.json')).sort();
-  assert.deepEqual(files, ['bundle.json', 'envelope.json', 'fingerprint.json', 'invite.json',
-    'key_envelope.json', 'login.json', 'names.json', 'title.json']);
+  assert.deepEqual(files, ['bundle.json', 'envelope.json', 'file.json', 'fingerprint.json',
+    'invite.json', 'key_envelope.json', 'login.json', 'names.json', 'title.json']);
 });
 
 describe('login.json', () => {

@@ -106,6 +106,37 @@ bool AeadOpen(const Secret& key, std::string_view nonce, std::string_view cipher
 bool AeadOpenSecret(const Secret& key, std::string_view nonce, std::string_view ciphertext,
                     std::string_view associated_data, Secret* plaintext);
 
+// crypto_secretstream_xchacha20poly1305 (files, docs/protocol.md §10): a
+// stream of chunks under one key; each chunk is authenticated together with
+// its place in the stream, and the last one carries the FINAL tag.
+constexpr size_t kStreamHeaderBytes = 24;
+constexpr size_t kStreamOverheadBytes = 17;  // per chunk
+
+// Encrypts a stream. The key must be 32 bytes; the header is random.
+class StreamPush {
+ public:
+  explicit StreamPush(const Secret& key);
+  const std::string& header() const { return header_; }
+  // The next chunk's ciphertext (plaintext size + 17), tagged FINAL when `final`.
+  std::string Push(std::string_view plaintext, bool final);
+
+ private:
+  Secret state_;
+  std::string header_;
+};
+
+// Decrypts a stream. Init is false for a bad key or header size.
+class StreamPull {
+ public:
+  bool Init(const Secret& key, std::string_view header);
+  // False when the chunk does not open (tampered, out of order, wrong key);
+  // `*final` tells whether it carried the FINAL tag.
+  bool Pull(std::string_view ciphertext, std::string* plaintext, bool* final);
+
+ private:
+  Secret state_;
+};
+
 // X25519 key pair for sealed boxes.
 struct BoxKeyPair {
   std::string public_key;  // 32 bytes

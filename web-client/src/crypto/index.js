@@ -7,3 +7,4 @@ export * from './login.js';
 export * from './envelope.js';
 export * from './key_envelope.js';
 export * from './invite.js';
+export * from './file.js';

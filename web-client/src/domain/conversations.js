@@ -8,7 +8,9 @@ import { randomIdHex, utf8 } from '../crypto/sodium.js';
 import {
   conversationFilter, sendTopic, signalTopic,
 } from '../transport/topics.js';
-import { parseContent, textContent, MAX_TEXT_LENGTH } from './content.js';
+import {
+  fileContent, parseContent, textContent, MAX_TEXT_LENGTH,
+} from './content.js';
 import { Conversation } from './conversation.js';
 import { DomainError } from './errors.js';
 import { ConversationKeys } from './conversation_keys.js';
@@ -295,8 +297,9 @@ export class Conversations {
     this.session.emit('change', 'conversations');
   }
 
-  // Seals a text message, keeps it in the outbox and publishes it.
-  async sendText(convId, text, replyTo = null) {
+  // Seals a text message (or, with `file`, a file message whose caption is
+  // `text`: docs/protocol.md §10), keeps it in the outbox and publishes it.
+  async sendText(convId, text, replyTo = null, file = null) {
     const { session } = this;
     const conv = this.get(convId);
     if (conv === null) throw new DomainError('not_member');
@@ -312,11 +315,12 @@ export class Conversations {
     const ts = session.now();
     const envelope = sealEnvelope({
       conv: conv.id, epoch: conv.epoch, from: session.self.name, cmid, ts, epochKey,
-      signSecret: session.self.sign.secretKey, plaintext: textContent(text, replyTo),
+      signSecret: session.self.sign.secretKey,
+      plaintext: file ? fileContent(file, text, replyTo) : textContent(text, replyTo),
     });
     const entry = session.outbox.add({
       conv: conv.id, cmid, payload: serializeEnvelope(envelope), text, replyTo, ts,
-      epoch: conv.epoch,
+      epoch: conv.epoch, file,
     });
     session.emit('change', conv.id);
     await this.publishEntry(entry, true);
@@ -348,7 +352,7 @@ export class Conversations {
       }
       if (conv.rotate || conv.epoch !== entry.epoch) {
         session.outbox.discard(entry.cmid);
-        await this.sendText(conv.id, entry.text, entry.replyTo);
+        await this.sendText(conv.id, entry.text, entry.replyTo, entry.file ?? null);
         return;
       }
     }
@@ -361,7 +365,16 @@ export class Conversations {
     const entry = this.session.outbox.get(cmid);
     if (entry === null) return;
     this.session.outbox.discard(cmid);
-    await this.sendText(entry.conv, entry.text, entry.replyTo);
+    await this.sendText(entry.conv, entry.text, entry.replyTo, entry.file ?? null);
+  }
+
+  // Encrypts and uploads a file, then shares it with an optional caption.
+  // `onProgress(sent, total)` follows the upload's chunks.
+  async sendFile(convId, { name, mime, bytes }, { caption = '', replyTo = null, onProgress } = {}) {
+    if (this.get(convId) === null) throw new DomainError('not_member');
+    if (caption.length > MAX_TEXT_LENGTH) throw new DomainError('too_long');
+    const file = await this.session.files.upload(convId, { name, mime, bytes }, onProgress);
+    return this.sendText(convId, caption, replyTo, file);
   }
 
   async flushOutbox() {

@@ -24,6 +24,7 @@ import { Conversations } from './conversations.js';
 import { Emitter } from './emitter.js';
 import { EpochKeyRing } from './epoch_keys.js';
 import { DomainError } from './errors.js';
+import { Files } from './files.js';
 import { KeyDirectory } from './key_directory.js';
 import { Outbox } from './outbox.js';
 
@@ -52,6 +53,7 @@ export class Session extends Emitter {
     this.ring = new EpochKeyRing();
     this.outbox = new Outbox();
     this.conversations = new Conversations(this);
+    this.files = new Files(this);
     this.resyncing = Promise.resolve();  // the running post-reconnect sync
     transport.onMessage((topic, text) => this.route(topic, text));
     transport.onStatus((status) => this.onTransportStatus(status));
@@ -270,6 +272,7 @@ export class Session extends Emitter {
     this.ring.clear();
     this.outbox.clear();
     this.conversations.clear();
+    this.files.clear();
     this.users.clear();
     this.presence.clear();
     this.directory = null;

@@ -8,6 +8,7 @@ function preview(session, conv) {
   if (last === null) return t('list.no_message');
   const who = last.from === session.self.name ? t('list.you') : last.from;
   if (last.type === 'refused') return t('conv.refused', { name: last.from });
+  if (last.type === 'file') return `${who}: 📎 ${last.file.name}`;
   if (last.type !== 'text') return `${who}: ${t('conv.unsupported')}`;
   return `${who}: ${last.text.replace(/\s+/g, ' ')}`;
 }

@@ -2,6 +2,9 @@
 // pending and failed messages, replies, delivery and read markers, typing,
 // presence, key warnings, the members dialog and the composer.
 import { t } from '../i18n/index.js';
+import {
+  AttachmentUrls, attachControls, fileMessageBody, uploadErrorText,
+} from './attachment_view.js';
 import { el } from './dom.js';
 import { formatDay, formatTime, errorText, presenceText } from './format.js';
 import { openMembersDialog } from './members_view.js';
@@ -18,8 +21,10 @@ function shorten(text) {
 // The line quoting the message a reply answers (or saying it is not loaded).
 function quoteNode(conv, replyTo) {
   const original = conv.findByCmid(replyTo);
-  const text = original === null ? t('conv.reply_missing')
-    : original.type === 'text' ? shorten(original.text) : t('conv.unsupported');
+  let text = t('conv.unsupported');
+  if (original === null) text = t('conv.reply_missing');
+  else if (original.type === 'text') text = shorten(original.text);
+  else if (original.type === 'file') text = `📎 ${shorten(original.file.name)}`;
   return el('blockquote', { className: 'quote', testid: 'message-quote', attrs: { 'data-cmid': replyTo } }, [
     original ? el('span', { className: 'quote-from', text: original.from }) : null,
     el('span', { className: 'quote-text', text }),
@@ -47,9 +52,11 @@ export class ConversationView {
     this.convId = null;
     this.loadingOlder = false;
     this.replyTo = null;  // cmid of the message being answered
+    this.urls = new AttachmentUrls();  // object URLs of the files shown
   }
 
   open(convId) {
+    this.urls.revokeAll();
     this.convId = convId;
     this.replyTo = null;
     this.build();
@@ -63,9 +70,9 @@ export class ConversationView {
     if (message.type === 'refused') {
       return el('li', { className: 'notice', testid: 'refused-message', text: t('conv.refused', { name: message.from }) });
     }
-    const body = message.type === 'text'
-      ? el('p', { className: 'text', testid: 'message-text', text: message.text })
-      : el('p', { className: 'text unsupported', testid: 'message-text', text: t('conv.unsupported') });
+    let body = el('p', { className: 'text unsupported', testid: 'message-text', text: t('conv.unsupported') });
+    if (message.type === 'text') body = el('p', { className: 'text', testid: 'message-text', text: message.text });
+    else if (message.type === 'file') body = fileMessageBody(session, conv.id, message, this.urls);
     const meta = [el('time', { testid: 'message-time', text: formatTime(message.stime || message.ts) })];
     if (mine) {
       let state = pending ? 'pending' : 'delivered';
@@ -79,7 +86,7 @@ export class ConversationView {
         className: 'link', testid: 'retry', text: t('conv.retry'), attrs: { type: 'button' }, on: { click: onRetry },
       }));
     }
-    if (!pending && !failed && message.type === 'text') {
+    if (!pending && !failed && (message.type === 'text' || message.type === 'file')) {
       meta.push(el('button', {
         className: 'link reply-button', testid: 'reply', text: t('conv.reply'),
         attrs: { type: 'button', 'aria-label': t('conv.reply_to', { name: message.from }) },
@@ -127,9 +134,21 @@ export class ConversationView {
         },
       },
     });
+    const attach = attachControls((files) => this.sendFiles(files));
+    this.uploadLine = el('p', { className: 'upload-progress muted', testid: 'upload-progress', attrs: { 'aria-live': 'polite' } });
     this.composer = el('form', {
-      className: 'composer', testid: 'composer', on: { submit: (event) => { event.preventDefault(); this.send(); } },
-    }, [this.input, el('button', { className: 'primary', testid: 'send-button', text: t('conv.send'), attrs: { type: 'submit' } })]);
+      className: 'composer', testid: 'composer',
+      on: {
+        submit: (event) => { event.preventDefault(); this.send(); },
+        paste: (event) => {
+          const files = [...(event.clipboardData?.files ?? [])];
+          if (files.length > 0) {
+            event.preventDefault();
+            this.sendFiles(files);
+          }
+        },
+      },
+    }, [attach.input, attach.button, this.input, el('button', { className: 'primary', testid: 'send-button', text: t('conv.send'), attrs: { type: 'submit' } })]);
     this.root.replaceChildren(el('div', { className: 'conv-view', testid: 'conv-view', attrs: { 'data-conv': this.convId } }, [
       el('header', { className: 'conv-header' }, [
         el('button', { className: 'back', testid: 'back', text: `‹ ${t('conv.back')}`, attrs: { type: 'button' }, on: { click: this.onBack } }),
@@ -139,8 +158,19 @@ export class ConversationView {
           on: { click: () => openMembersDialog(this.session, this.convId, { onLeft: this.onBack }) },
         }),
       ]),
-      this.warnings, this.scroller, this.typingLine, this.error, this.replyLine, this.composer,
+      this.warnings, this.scroller, this.typingLine, this.error, this.uploadLine, this.replyLine, this.composer,
     ]));
+    // Files dropped anywhere on the conversation are sent.
+    const view = this.root.firstElementChild;
+    view.addEventListener('dragover', (event) => {
+      if (event.dataTransfer?.types?.includes('Files')) event.preventDefault();
+    });
+    view.addEventListener('drop', (event) => {
+      const files = [...(event.dataTransfer?.files ?? [])];
+      if (files.length === 0) return;
+      event.preventDefault();
+      this.sendFiles(files);
+    });
     if (conv !== null) this.input.focus();
   }
 
@@ -178,6 +208,32 @@ export class ConversationView {
       this.error.textContent = errorText(failure);
     }
     this.render({ stickToBottom: true });
+  }
+
+  // Encrypts, uploads and shares each file in turn, with a progress line;
+  // the text being typed stays for the next message.
+  async sendFiles(files) {
+    const convId = this.convId;
+    this.error.textContent = '';
+    for (const file of files) {
+      const name = file.name || 'file';
+      const onProgress = (sent, total) => {
+        this.uploadLine.textContent = t('file.uploading', { name, percent: Math.floor((100 * sent) / total) });
+      };
+      try {
+        const max = this.session.files.maxFileBytes;
+        if (max !== null && file.size > max) {
+          throw Object.assign(new Error('file_too_large'), { code: 'file_too_large', maxBytes: max });
+        }
+        onProgress(0, 1);
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        await this.session.conversations.sendFile(convId, { name, mime: file.type, bytes }, { onProgress });
+      } catch (failure) {
+        this.error.textContent = `${name}: ${uploadErrorText(failure) ?? errorText(failure)}`;
+      }
+      this.uploadLine.textContent = '';
+      if (this.convId === convId) this.render({ stickToBottom: true });
+    }
   }
 
   async onScroll() {
@@ -246,7 +302,7 @@ export class ConversationView {
     }
     for (const entry of session.outbox.forConversation(conv.id)) {
       nodes.push(this.messageNode(conv, {
-        from: me, cmid: entry.cmid, ts: entry.ts, type: 'text', text: entry.text, replyTo: entry.replyTo,
+        from: me, cmid: entry.cmid, ts: entry.ts, type: entry.file ? 'file' : 'text', file: entry.file, text: entry.text, replyTo: entry.replyTo,
       }, {
         pending: entry.state === 'pending', failed: entry.state === 'failed',
         onRetry: () => session.conversations.retry(entry.cmid),
