@@ -257,6 +257,33 @@ test('logout sweep: session storage, IndexedDB, caches and unknown local entries
   await wipeBrowserStorage({});  // nothing available: no throw
 });
 
+test('a changed key blocks sending until accepted; then a new epoch reaches the new key', async () => {
+  const id = await alice.conversations.keys.create(['bob']);
+  await settle();
+  await alice.conversations.sendText(id, 'old keys');
+  await settle();
+  // bob is reset and registers again: new key pairs, same name and memberships.
+  server.accounts.delete('bob');
+  const newBob = await registered('bob');
+  await alice.refreshUsers();
+  assert.deepEqual(alice.directory.warnings().map((w) => w.user), ['bob']);
+  await assert.rejects(alice.conversations.sendText(id, 'blocked'), { code: 'key_changed' });
+  assert.equal(server.convs.get(id).messages.length, 1, 'nothing sent');
+  assert.ok(alice.acceptKey('bob'));
+  assert.equal(alice.directory.warnings().length, 0);
+  await alice.conversations.sendText(id, 'for the new key');
+  await settle();
+  const conv = server.convs.get(id);
+  assert.equal(conv.epoch, 2, 'a new epoch was started');
+  const envelope = conv.keys.find((k) => k.epoch === 2 && k.to === 'bob');
+  assert.ok(envelope);
+  await newBob.conversations.refresh(id);
+  await newBob.conversations.loadKeys(newBob.conversations.get(id));
+  assert.ok(newBob.ring.get(id, 2), 'the new bob opens the new epoch key');
+  assert.equal(newBob.ring.get(id, 1), null, 'but not the old one');
+  await newBob.logout();
+});
+
 test('logout wipes keys and decrypted messages from memory', async () => {
   const box = alice.self.box.secretKey;
   const sign = alice.self.sign.secretKey;

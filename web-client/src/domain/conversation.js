@@ -12,6 +12,7 @@ export class Conversation {
     this.epoch = epoch;
     this.lastSeq = lastSeq;     // highest seq the server announced or we saw
     this.rotate = rotate;
+    this.rekey = false;         // a member's new key was accepted: new epoch before sending
     this.title = null;          // decrypted title, or null
     this.messages = new Map();  // seq -> message
     this.readSeq = 0;           // our read position (persisted by the session)

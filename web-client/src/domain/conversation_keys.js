@@ -121,13 +121,15 @@ export class ConversationKeys {
   }
 
   // A new epoch for the current members (after someone left).
-  async rotate(conv) {
+  // `force`: rotate even if the server does not ask for it (a member's key
+  // was replaced and accepted: only a new epoch reaches his new key).
+  async rotate(conv, { force = false } = {}) {
     const { session } = this;
     await session.refreshUsers();
     // The members as the server has them now: whoever left must not get the
     // new key (the inbox event that asked for the rotation may be stale).
     this.conversations.upsert(await session.request('conv_get', { conv: conv.id }));
-    if (!conv.rotate) return;
+    if (!conv.rotate && !force) return;
     const epoch = conv.epoch + 1;
     const epochKey = randomBytes(32);
     const keys = this.keyEnvelopes(conv.id, epoch, epochKey, conv.members);
@@ -136,6 +138,7 @@ export class ConversationKeys {
     session.ring.set(conv.id, epoch, epochKey);
     conv.epoch = Number.isSafeInteger(result.epoch) ? result.epoch : epoch;
     conv.rotate = false;
+    conv.rekey = false;
     conv.titleJson = titleJson;
     this.conversations.applyTitle(conv);
   }

@@ -304,7 +304,10 @@ export class Conversations {
     const conv = this.get(convId);
     if (conv === null) throw new DomainError('not_member');
     if (text.length > MAX_TEXT_LENGTH) throw new DomainError('too_long');
-    if (conv.rotate) await this.keys.rotate(conv);
+    // A member's key changed and nobody accepted it: the person decides first.
+    const changed = session.directory.warnings().find((warning) => conv.members.includes(warning.user));
+    if (changed) throw new DomainError('key_changed', changed.user);
+    if (conv.rotate || conv.rekey) await this.keys.rotate(conv, { force: conv.rekey });
     let epochKey = session.ring.get(conv.id, conv.epoch);
     if (epochKey === null) {
       await this.loadKeys(conv);

@@ -193,6 +193,18 @@ export class Session extends Emitter {
     this.emit('change', 'users');
   }
 
+  // The person checked `user`'s new safety number and accepts it. The new
+  // key cannot open the epoch keys sealed to the old one, so each shared
+  // conversation starts a new epoch before our next message there.
+  acceptKey(user) {
+    if (!this.directory?.acceptChange(user)) return false;
+    for (const conv of this.conversations.byId.values()) {
+      if (conv.members.includes(user) && user !== this.self.name) conv.rekey = true;
+    }
+    this.emit('change', 'keys');
+    return true;
+  }
+
   async announcePresence(state) {
     const payload = JSON.stringify({ state, time: this.now() });
     try {

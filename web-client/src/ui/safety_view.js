@@ -31,7 +31,7 @@ export function keyWarning(session, user, onAccepted) {
       testid: 'key-accept', text: t('keys.accept'), attrs: { type: 'button' },
       on: {
         click: () => {
-          session.directory.acceptChange(user);
+          session.acceptKey(user);
           onAccepted?.();
         },
       },
