@@ -80,9 +80,10 @@ Status Server::OpConvStats(const Session& s, const Json& request, Json* result) 
     uint64_t last_activity = conversation.created;
     Status status = store_->Scan(MessagePrefix(conv_raw), "", true,
                                  [&](std::string_view, std::string_view value) {
-                                   Json envelope = Json::parse(value, nullptr, false);
-                                   if (envelope.is_object()) {
-                                     last_activity = envelope.value("stime", last_activity);
+                                   uint32_t epoch = 0;
+                                   uint64_t stime = 0;
+                                   if (StoredEnvelopeHeader(value, &epoch, &stime).ok()) {
+                                     last_activity = stime;
                                    }
                                    return false;
                                  });

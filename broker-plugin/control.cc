@@ -22,6 +22,8 @@ struct Server::OpEntry {
   const char* name;
   Who who;
   Status (Server::*handler)(const Session&, const Json&, Json*);
+  // Set instead of `handler` for ops that answer with prebuilt JSON text.
+  Status (Server::*text_handler)(const Session&, const Json&, std::string*) = nullptr;
 };
 
 const Server::OpEntry Server::kOps[] = {
@@ -41,8 +43,8 @@ const Server::OpEntry Server::kOps[] = {
     {"conv_rotate", Who::kAccount, &Server::OpConvRotate},
     {"conv_title", Who::kAccount, &Server::OpConvTitle},
     {"epoch_keys", Who::kAccount, &Server::OpEpochKeys},
-    {"history", Who::kAccount, &Server::OpHistory},
-    {"catchup", Who::kAccount, &Server::OpCatchup},
+    {"history", Who::kAccount, nullptr, &Server::OpHistory},
+    {"catchup", Who::kAccount, nullptr, &Server::OpCatchup},
     {"invite", Who::kAdmin, &Server::OpInvite},
     {"user_list", Who::kAdmin, &Server::OpUserList},
     {"user_disable", Who::kAdmin, &Server::OpUserDisable},
@@ -95,7 +97,7 @@ Status CheckWho(const Session& session, Who who, bool via_token, const std::stri
 }  // namespace
 
 Status Server::Dispatch(const Session& session, const Json& request, bool via_token,
-                        Json* result) {
+                        Json* result, std::string* text_result) {
   auto op_field = request.find("op");
   if (op_field == request.end() || !op_field->is_string()) {
     return Status::Invalid("field 'op' must be a string");
@@ -109,7 +111,13 @@ Status Server::Dispatch(const Session& session, const Json& request, bool via_to
   Status status = CheckWho(session, entry->who, via_token, op);
   if (!status.ok()) return status;
   try {
-    status = (this->*entry->handler)(session, request, result);
+    if (entry->text_handler == nullptr) {
+      status = (this->*entry->handler)(session, request, result);
+    } else if (text_result != nullptr) {
+      status = (this->*entry->text_handler)(session, request, text_result);
+    } else {
+      status = Status::Invalid("op '" + op + "' cannot be called here");
+    }
   } catch (const Json::exception& e) {
     status = Status::Invalid(std::string("malformed argument: ") + e.what());
   }
@@ -144,8 +152,15 @@ void Server::OnControl(const void* client, std::string_view payload) {
   }
   id = id_field->get<std::string>();
   Json result = Json::object();
-  Status status = Dispatch(session, request, false, &result);
+  std::string text_result;
+  Status status = Dispatch(session, request, false, &result, &text_result);
   if (!status.ok()) return fail(status);
+  if (!text_result.empty()) {
+    // The same members and order as Reply's dump of {id, ..., ok}.
+    port_->PublishTo(session.client_id, protocol::kResponseTopic,
+                     "{\"id\":" + Json(id).dump() + "," + text_result + ",\"ok\":true}");
+    return;
+  }
   result["id"] = id;
   result["ok"] = true;
   Reply(session, std::move(result));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "foyer/crypto.h"
 #include "request_args.h"
@@ -32,36 +34,53 @@ Status GetLimit(const Json& request, uint64_t default_limit, uint64_t* limit) {
 }  // namespace
 
 Status Server::ReadMessages(const std::string& conv_raw, const std::set<uint32_t>& epochs,
-                            uint64_t start_seq, bool reverse, size_t limit, Json* messages,
+                            uint64_t start_seq, bool reverse, size_t limit, std::string* page,
                             bool* more) const {
-  *messages = Json::array();
+  // Pages are built as text: each stored envelope is decoded and written
+  // out as JSON (protocol::AppendEnvelopeJson), with no JSON parse and no
+  // DOM (docs/performance.md).
   *more = false;
-  if (epochs.empty()) return Status::OK();
+  page->push_back('[');
+  if (epochs.empty()) {
+    page->push_back(']');
+    return Status::OK();
+  }
   std::string start = start_seq == 0 ? std::string() : MessageKey(conv_raw, start_seq);
+  std::vector<std::pair<uint64_t, std::string>> found;  // (seq, stored value), in scan order
   bool damaged = false;
   Status status = store_->Scan(MessagePrefix(conv_raw), start, reverse,
-                               [&](std::string_view, std::string_view value) {
-                                 Json envelope = Json::parse(value, nullptr, false);
-                                 auto epoch = envelope.is_object() ? envelope.find("epoch")
-                                                                   : envelope.end();
-                                 if (epoch == envelope.end() || !epoch->is_number_unsigned()) {
+                               [&](std::string_view key, std::string_view value) {
+                                 uint32_t epoch = 0;
+                                 uint64_t stime = 0, seq = 0;
+                                 if (!ParseMessageKey(key, &seq) ||
+                                     !StoredEnvelopeHeader(value, &epoch, &stime).ok()) {
                                    damaged = true;
                                    return false;
                                  }
-                                 if (epochs.count(epoch->get<uint32_t>()) == 0) return true;
-                                 if (messages->size() == limit) {
+                                 if (epochs.count(epoch) == 0) return true;
+                                 if (found.size() == limit) {
                                    *more = true;
                                    return false;
                                  }
-                                 messages->push_back(std::move(envelope));
+                                 found.emplace_back(seq, std::string(value));
                                  return true;
                                });
   if (!status.ok() || damaged) return Status::Internal("the server could not read its history");
-  if (reverse) std::reverse(messages->begin(), messages->end());
+  if (reverse) std::reverse(found.begin(), found.end());
+  const std::string conv = crypto::ToHex(conv_raw);
+  protocol::Envelope envelope;
+  for (size_t i = 0; i < found.size(); ++i) {
+    if (!DecodeStoredEnvelope(found[i].second, conv, found[i].first, &envelope).ok()) {
+      return Status::Internal("the server could not read its history");
+    }
+    if (i > 0) page->push_back(',');
+    protocol::AppendEnvelopeJson(envelope, page);
+  }
+  page->push_back(']');
   return Status::OK();
 }
 
-Status Server::OpHistory(const Session& s, const Json& request, Json* result) {
+Status Server::OpHistory(const Session& s, const Json& request, std::string* result) {
   ConversationRecord* conversation;
   Status status = FindConversation(s, request, &conversation);
   if (!status.ok()) return status;
@@ -77,21 +96,24 @@ Status Server::OpHistory(const Session& s, const Json& request, Json* result) {
   std::string conv_raw;
   crypto::FromHex(conversation->id, &conv_raw);
   std::set<uint32_t> epochs = HeldEpochs(conv_raw, s.user);
-  Json messages = Json::array();
+  std::string page;
   bool more = false;
   if (has_after) {
-    status = ReadMessages(conv_raw, epochs, after + 1, false, limit, &messages, &more);
+    status = ReadMessages(conv_raw, epochs, after + 1, false, limit, &page, &more);
   } else if (!has_before) {
-    status = ReadMessages(conv_raw, epochs, 0, true, limit, &messages, &more);
+    status = ReadMessages(conv_raw, epochs, 0, true, limit, &page, &more);
   } else if (before > 1) {
-    status = ReadMessages(conv_raw, epochs, before - 1, true, limit, &messages, &more);
+    status = ReadMessages(conv_raw, epochs, before - 1, true, limit, &page, &more);
+  } else {
+    page = "[]";
   }
   if (!status.ok()) return status;
-  *result = Json{{"messages", std::move(messages)}, {"more", more}};
+  // The members of the result, in nlohmann::json's (sorted) order.
+  *result = "\"messages\":" + page + ",\"more\":" + (more ? "true" : "false");
   return Status::OK();
 }
 
-Status Server::OpCatchup(const Session& s, const Json& request, Json* result) {
+Status Server::OpCatchup(const Session& s, const Json& request, std::string* result) {
   auto since = request.find("since");
   if (since == request.end() || !since->is_object() ||
       since->size() > kMaxCatchupConversations) {
@@ -106,21 +128,26 @@ Status Server::OpCatchup(const Session& s, const Json& request, Json* result) {
       return Status::Invalid("field 'since' must map conversation ids to seq numbers");
     }
   }
-  Json messages = Json::object(), more = Json::object();
+  // `since` iterates in key order, as nlohmann::json would write the result.
+  std::string messages = "{", more = "{";
   for (auto it = since->begin(); it != since->end(); ++it) {
     // Conversations the caller no longer belongs to are left out.
     if (!IsMember(it.key(), s.user)) continue;
     std::string conv_raw;
     crypto::FromHex(it.key(), &conv_raw);
-    Json page;
+    if (messages.size() > 1) {
+      messages.push_back(',');
+      more.push_back(',');
+    }
+    const std::string quoted_conv = "\"" + it.key() + "\":";  // 32 hex: nothing to escape
+    messages += quoted_conv;
     bool page_more = false;
     status = ReadMessages(conv_raw, HeldEpochs(conv_raw, s.user), it.value().get<uint64_t>() + 1,
-                          false, limit, &page, &page_more);
+                          false, limit, &messages, &page_more);
     if (!status.ok()) return status;
-    messages[it.key()] = std::move(page);
-    more[it.key()] = page_more;
+    more += quoted_conv + (page_more ? "true" : "false");
   }
-  *result = Json{{"messages", std::move(messages)}, {"more", more}};
+  *result = "\"messages\":" + messages + "},\"more\":" + more + "}";
   return Status::OK();
 }
 

@@ -121,6 +121,82 @@ TEST_F(HistoryTest, EverythingSurvivesARestart) {
   EXPECT_EQ(list["users"][1]["last_seen"], now_);
 }
 
+TEST_F(HistoryTest, PagesHoldTheEnvelopesExactlyAsDelivered) {
+  // Messages are stored in binary (docs/storage.md) and written back out as
+  // JSON: a page must hold the very bytes that were delivered.
+  std::vector<std::string> delivered;
+  for (int i = 0; i < 4; ++i) {
+    delivered.push_back(Send(*bob_, conv_, Envelope(*bob_, conv_, 1)));
+    ASSERT_NE(delivered.back(), "");
+  }
+  std::string expected = "[" + delivered[1] + "," + delivered[2] + "," + delivered[3] + "]";
+  server_->OnControl(admin_->client,
+                     R"({"id":"h\"1","op":"history","conv":")" + conv_ + R"(","limit":3})");
+  ASSERT_FALSE(port_.sent.empty());
+  EXPECT_EQ(port_.sent.back().payload,
+            R"({"id":"h\"1","messages":)" + expected + R"(,"more":true,"ok":true})");
+  // catchup: the same text, by conversation.
+  server_->OnControl(admin_->client, R"({"id":"c","op":"catchup","since":{")" + conv_ +
+                                         R"(":1,"ffffffffffffffffffffffffffffffff":0}})");
+  EXPECT_EQ(port_.sent.back().payload, R"({"id":"c","messages":{")" + conv_ + R"(":)" +
+                                           expected + R"(},"more":{")" + conv_ +
+                                           R"(":false},"ok":true})");
+  // A retry of a stored message delivers the same bytes again.
+  protocol::Envelope envelope;
+  ASSERT_TRUE(protocol::ParseEnvelope(delivered[0], &envelope).ok());
+  envelope.seq = 0;
+  envelope.stime = 0;
+  now_ += 1000;
+  EXPECT_EQ(Send(*bob_, conv_, protocol::SerializeEnvelope(envelope)), delivered[0]);
+}
+
+TEST_F(HistoryTest, MessagesOfTheOlderJsonStoreFormatAreStillRead) {
+  // Stores written before the binary form hold the stamped JSON text (a
+  // restored backup may): history, retries and conv_stats still read them.
+  std::string legacy_cmid = crypto::RandomIdHex();
+  protocol::Envelope legacy;
+  ASSERT_TRUE(protocol::ParseEnvelope(Envelope(*bob_, conv_, 1, legacy_cmid), &legacy).ok());
+  legacy.seq = 1;
+  legacy.stime = now_ - 5000;
+  const std::string legacy_text = protocol::SerializeEnvelope(legacy);
+  server_.reset();
+  {
+    StoreOptions options;
+    options.data_dir = dir_;
+    options.must_exist = true;
+    std::unique_ptr<Store> store;
+    ASSERT_TRUE(Store::Open(options, &store).ok());
+    std::string conv_raw, cmid_raw;
+    crypto::FromHex(conv_, &conv_raw);
+    crypto::FromHex(legacy_cmid, &cmid_raw);
+    Counters counters;
+    counters.next_seq = 2;
+    counters.count = 1;
+    counters.bytes = legacy_text.size();
+    WriteBatch batch;
+    batch.Put(MessageKey(conv_raw, 1), legacy_text);
+    batch.Put(DedupeKey(*store, conv_raw, "bob", cmid_raw), EncodeU64(1));
+    batch.Put(CountersKey(conv_raw), EncodeCounters(counters));
+    ASSERT_TRUE(store->Write(batch).ok());
+  }
+  Reopen();
+  ASSERT_TRUE(Login(*bob_));
+  ASSERT_TRUE(Login(*admin_));
+  Json stats = Request(*admin_, Json{{"op", "conv_stats"}});
+  ASSERT_EQ(stats["ok"], true) << stats.dump();
+  EXPECT_EQ(stats["conversations"][0]["last_activity"], now_ - 5000);
+  std::string second = Send(*bob_, conv_, Envelope(*bob_, conv_, 1));
+  ASSERT_NE(second, "");
+  EXPECT_EQ(Json::parse(second)["seq"], 2);
+  EXPECT_EQ(Send(*bob_, conv_, Envelope(*bob_, conv_, 1, legacy_cmid)), legacy_text);
+  server_->OnControl(admin_->client,
+                     R"({"id":"h","op":"history","conv":")" + conv_ + R"("})");
+  EXPECT_EQ(port_.sent.back().payload, R"({"id":"h","messages":[)" + legacy_text + "," +
+                                           second + R"(],"more":false,"ok":true})");
+  stats = Request(*admin_, Json{{"op", "conv_stats"}});
+  EXPECT_EQ(stats["conversations"][0]["last_activity"], now_);
+}
+
 TEST_F(HistoryTest, NoNameOrContentInTheDataDirectory) {
   SendMany(3, 1);
   server_.reset();

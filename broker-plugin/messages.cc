@@ -79,8 +79,13 @@ MessageVerdict Server::OnEnvelope(const Session& session, std::string_view conv,
   status = store_->Get(dedupe_key, &stored_seq);
   if (status.ok()) {
     // Already stored: deliver the stored copy again, with its seq.
-    status = store_->Get(MessageKey(conv_raw, DecodeU64(stored_seq)), new_payload);
+    uint64_t seq = DecodeU64(stored_seq);
+    std::string stored;
+    protocol::Envelope copy;
+    status = store_->Get(MessageKey(conv_raw, seq), &stored);
+    if (status.ok()) status = DecodeStoredEnvelope(stored, envelope.conv, seq, &copy);
     if (!status.ok()) return refuse("stored copy unreadable: " + status.ToString());
+    *new_payload = protocol::SerializeEnvelope(copy);
     *new_topic = protocol::MessageTopic(conv);
     return MessageVerdict::kRewrite;
   }
@@ -93,11 +98,13 @@ MessageVerdict Server::OnEnvelope(const Session& session, std::string_view conv,
   Counters counters = conversation.counters;
   envelope.seq = counters.next_seq++;
   envelope.stime = Now();
+  // Delivered as JSON, stored in binary (docs/storage.md); `bytes` counts
+  // what readers receive.
   std::string stamped = protocol::SerializeEnvelope(envelope);
   counters.count++;
   counters.bytes += stamped.size();
   WriteBatch batch;
-  batch.Put(MessageKey(conv_raw, envelope.seq), stamped);
+  batch.Put(MessageKey(conv_raw, envelope.seq), EncodeStoredEnvelope(envelope));
   batch.Put(std::move(dedupe_key), EncodeU64(envelope.seq));
   batch.Put(CountersKey(conv_raw), EncodeCounters(counters));
   status = store_->Write(batch);

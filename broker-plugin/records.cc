@@ -118,6 +118,104 @@ uint64_t DecodeU64(std::string_view bytes) {
   return value;
 }
 
+namespace {
+
+// Binary stored envelope: format u8 | epoch u32be | ts u64be | stime u64be |
+// len(from) u8 | from | cmid 16 | nonce 24 | sig 64 | body (the rest).
+constexpr size_t kStoredHeaderBytes = 1 + 4 + 8 + 8 + 1;
+constexpr size_t kCmidBytes = 16;
+
+uint64_t ReadBigEndian(std::string_view bytes, size_t offset, size_t size) {
+  uint64_t value = 0;
+  for (size_t i = 0; i < size; ++i) value = (value << 8) | static_cast<uint8_t>(bytes[offset + i]);
+  return value;
+}
+
+void AppendBigEndian(std::string* out, uint64_t value, size_t size) {
+  for (size_t i = size; i-- > 0;) out->push_back(static_cast<char>(value >> (8 * i)));
+}
+
+Status BadStoredEnvelope() { return Status::Corruption("a stored message is damaged"); }
+
+}  // namespace
+
+std::string EncodeStoredEnvelope(const protocol::Envelope& envelope) {
+  std::string cmid_raw;
+  crypto::FromHex(envelope.cmid, &cmid_raw);
+  std::string out;
+  out.reserve(kStoredHeaderBytes + envelope.from.size() + kCmidBytes + envelope.nonce.size() +
+              envelope.sig.size() + envelope.body.size());
+  out.push_back(kStoredEnvelopeFormat);
+  AppendBigEndian(&out, envelope.epoch, 4);
+  AppendBigEndian(&out, envelope.ts, 8);
+  AppendBigEndian(&out, envelope.stime, 8);
+  out.push_back(static_cast<char>(envelope.from.size()));  // at most 32 (a checked name)
+  out.append(envelope.from);
+  out.append(cmid_raw);
+  out.append(envelope.nonce);
+  out.append(envelope.sig);
+  out.append(envelope.body);
+  return out;
+}
+
+Status StoredEnvelopeHeader(std::string_view value, uint32_t* epoch, uint64_t* stime) {
+  if (!value.empty() && value[0] == '{') {  // the JSON form of older stores
+    protocol::Envelope envelope;
+    if (!protocol::ParseEnvelope(value, &envelope).ok()) return BadStoredEnvelope();
+    *epoch = envelope.epoch;
+    *stime = envelope.stime;
+    return Status::OK();
+  }
+  if (value.size() < kStoredHeaderBytes || value[0] != kStoredEnvelopeFormat) {
+    return BadStoredEnvelope();
+  }
+  *epoch = static_cast<uint32_t>(ReadBigEndian(value, 1, 4));
+  *stime = ReadBigEndian(value, 13, 8);
+  return Status::OK();
+}
+
+Status DecodeStoredEnvelope(std::string_view value, std::string_view conv, uint64_t seq,
+                            protocol::Envelope* envelope) {
+  protocol::Envelope result;
+  if (!value.empty() && value[0] == '{') {
+    if (!protocol::ParseEnvelope(value, &result).ok() || result.conv != conv ||
+        result.seq != seq) {
+      return BadStoredEnvelope();
+    }
+    *envelope = std::move(result);
+    return Status::OK();
+  }
+  if (value.size() < kStoredHeaderBytes || value[0] != kStoredEnvelopeFormat) {
+    return BadStoredEnvelope();
+  }
+  size_t from_size = static_cast<uint8_t>(value[kStoredHeaderBytes - 1]);
+  size_t offset = kStoredHeaderBytes;
+  if (value.size() < offset + from_size + kCmidBytes + crypto::kNonceBytes +
+                         crypto::kSignatureBytes + crypto::kTagBytes) {
+    return BadStoredEnvelope();
+  }
+  result.conv = std::string(conv);
+  result.epoch = static_cast<uint32_t>(ReadBigEndian(value, 1, 4));
+  result.ts = ReadBigEndian(value, 5, 8);
+  result.stime = ReadBigEndian(value, 13, 8);
+  result.seq = seq;
+  result.from = std::string(value.substr(offset, from_size));
+  offset += from_size;
+  result.cmid = crypto::ToHex(value.substr(offset, kCmidBytes));
+  offset += kCmidBytes;
+  result.nonce = std::string(value.substr(offset, crypto::kNonceBytes));
+  offset += crypto::kNonceBytes;
+  result.sig = std::string(value.substr(offset, crypto::kSignatureBytes));
+  offset += crypto::kSignatureBytes;
+  result.body = std::string(value.substr(offset));
+  if (result.epoch == 0 || !protocol::ValidUserName(result.from) ||
+      result.body.size() > protocol::kMaxBodyBytes) {
+    return BadStoredEnvelope();
+  }
+  *envelope = std::move(result);
+  return Status::OK();
+}
+
 std::string EncodeUser(const UserRecord& user) {
   return json{{"name", user.name},
               {"role", user.role},
@@ -206,10 +304,11 @@ Status DecodeConversation(std::string_view value, ConversationRecord* conversati
 }
 
 std::string EncodeCounters(const Counters& counters) {
-  return json{{"next_seq", counters.next_seq},
-              {"count", counters.count},
-              {"bytes", counters.bytes}}
-      .dump();
+  // Written with every message: the text nlohmann::json would make (members
+  // sorted), without building one.
+  return "{\"bytes\":" + std::to_string(counters.bytes) +
+         ",\"count\":" + std::to_string(counters.count) +
+         ",\"next_seq\":" + std::to_string(counters.next_seq) + "}";
 }
 
 Status DecodeCounters(std::string_view value, Counters* counters) {

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "foyer/protocol.h"
 #include "foyer/status.h"
 #include "foyer/store.h"
 
@@ -85,6 +86,19 @@ bool ParseKeyEnvelopeKey(std::string_view key, uint32_t* epoch, std::string_view
 bool ParseMessageKey(std::string_view key, uint64_t* seq);
 std::string EncodeU64(uint64_t value);  // 8 bytes big-endian
 uint64_t DecodeU64(std::string_view bytes);
+
+// "m" records (docs/storage.md, "Stored envelopes"): a checked, stamped
+// envelope in a binary form (first byte kStoredEnvelopeFormat); `conv` and
+// `seq` are not in it, they are in the key. Stores written before this form
+// hold the stamped JSON text (first byte '{'), which is still read.
+constexpr char kStoredEnvelopeFormat = 2;
+std::string EncodeStoredEnvelope(const protocol::Envelope& envelope);
+// Decodes either form; `conv` (hex) and `seq` come from the record's key.
+// Corruption when the value is damaged.
+Status DecodeStoredEnvelope(std::string_view value, std::string_view conv, uint64_t seq,
+                            protocol::Envelope* envelope);
+// The epoch and stime of a stored envelope, from the binary header alone.
+Status StoredEnvelopeHeader(std::string_view value, uint32_t* epoch, uint64_t* stime);
 
 std::string EncodeUser(const UserRecord& user);
 Status DecodeUser(std::string_view value, UserRecord* user);

@@ -152,8 +152,10 @@ class Server {
                WriteBatch* batch);
   nlohmann::json ConversationJson(const ConversationRecord& conversation) const;
   std::set<uint32_t> HeldEpochs(const std::string& conv_raw, const std::string& user) const;
+  // Appends a JSON array of up to `limit` stored envelopes (ascending seq)
+  // to `page` (history.cc).
   Status ReadMessages(const std::string& conv_raw, const std::set<uint32_t>& epochs,
-                      uint64_t start_seq, bool reverse, size_t limit, nlohmann::json* messages,
+                      uint64_t start_seq, bool reverse, size_t limit, std::string* page,
                       bool* more) const;
 
   // Requests: one per op of docs/protocol.md §7.
@@ -179,8 +181,11 @@ class Server {
   Status OpConvRotate(const Session& s, const Json& request, Json* result);
   Status OpConvTitle(const Session& s, const Json& request, Json* result);
   Status OpEpochKeys(const Session& s, const Json& request, Json* result);
-  Status OpHistory(const Session& s, const Json& request, Json* result);
-  Status OpCatchup(const Session& s, const Json& request, Json* result);
+  // history and catchup answer with text: `result` gets the result's
+  // members (`"messages":...,"more":...`), built from the stored envelopes
+  // without a JSON DOM (control.cc sends them).
+  Status OpHistory(const Session& s, const Json& request, std::string* result);
+  Status OpCatchup(const Session& s, const Json& request, std::string* result);
   Status SetDisabled(const Session& s, const Json& request, bool disabled);
   // Gateway and administration (docs/admin-api.md).
   Status OpAdmin(const Session& s, const Json& request, Json* result);
@@ -193,8 +198,11 @@ class Server {
   Status OpBackupBegin(const Session& s, const Json& request, Json* result);
   Status OpBackupChunk(const Session& s, const Json& request, Json* result);
   Status OpBackupEnd(const Session& s, const Json& request, Json* result);
-  // Runs one op of kOps for `session` (control.cc).
-  Status Dispatch(const Session& session, const Json& request, bool via_token, Json* result);
+  // Runs one op of kOps for `session` (control.cc). Ops that answer with
+  // text (history, catchup) fill `text_result` instead of `result`; they
+  // can only be reached where the caller passes one.
+  Status Dispatch(const Session& session, const Json& request, bool via_token, Json* result,
+                  std::string* text_result = nullptr);
   void ExpireBackups();
 
   PluginOptions options_;

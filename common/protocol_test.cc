@@ -6,12 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <random>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "foyer/crypto.h"
+#include "protocol_internal.h"
 
 namespace foyer {
 namespace protocol {
@@ -170,6 +172,109 @@ TEST_F(ProtocolTest, EnvelopeRefusesWhatIsNotAJsonObject) {
   Envelope envelope;
   EXPECT_EQ(ParseEnvelope("[1,2]", &envelope).message(), "envelope must be a JSON object");
   EXPECT_EQ(ParseEnvelope("{", &envelope).message().rfind("envelope is not JSON", 0), 0u);
+}
+
+TEST_F(ProtocolTest, ParseEnvelopeAgreesWithTheChecksOfADom) {
+  // ParseEnvelope reads the parser's events (no DOM, it runs on every
+  // message the broker receives); EnvelopeFromJson reads a DOM. Both must
+  // accept the same texts, the same way, and refuse the others with the
+  // same message.
+  const std::string valid = SerializeEnvelope(Seal("{}"));
+  const std::string tail = valid.substr(1);
+  std::vector<std::string> texts = {
+      valid,
+      R"({"v":2,"v":1,)" + tail,                         // a repeated member: the last wins
+      R"({"v":1,"v":2,)" + tail,
+      R"({"zz":1,"aa":{"v":1},)" + tail,                 // unknown members, nested ones ignored
+      R"({"body":{"body":"x"},)" + tail,
+      R"({"epoch":[1],)" + tail,
+      R"({"seq":-0,"stime":1.0,)" + tail,
+      R"({"ts":-1,)" + tail,
+      R"({"from":null,)" + tail,
+      R"({"from":"\u0061lice",)" + tail,
+      R"({"ts":01,)" + tail,                             // numbers the plain path leaves
+      R"({"ts":18446744073709551615,)" + tail,           // to the full parser, and not
+      R"({"ts":18446744073709551616,)" + tail,
+      R"({"ts":1e3,)" + tail,
+      R"({"ts":1.5,)" + tail,
+      R"({"ts" : 1 ,)" + tail,
+      "{\t\"zz\"\r\n:\"\u00e9\"," + tail,
+      R"({"zz":"\"",)" + tail,
+      "{}",
+      "{ }",
+      "{\"v\":1}x",
+      "[" + valid + "]",
+      valid + " ",
+      " " + valid,
+  };
+  std::mt19937 random(7);
+  const std::string alphabet = "\"{}[],:0-1.eE \\auxn";
+  for (int i = 0; i < 3000; ++i) {
+    std::string text = valid;
+    size_t at = random() % text.size();
+    switch (random() % 3) {
+      case 0:
+        text[at] = alphabet[random() % alphabet.size()];
+        break;
+      case 1:
+        text.erase(at, 1 + random() % 12);
+        break;
+      default:
+        text.insert(at, alphabet.substr(random() % alphabet.size(), 1 + random() % 4));
+    }
+    texts.push_back(text);
+  }
+  int accepted = 0;
+  for (const std::string& text : texts) {
+    Envelope from_events, from_dom;
+    Status status = ParseEnvelope(text, &from_events);
+    json dom = json::parse(text, nullptr, false);
+    if (dom.is_discarded()) {
+      EXPECT_EQ(status.message().rfind("envelope is not JSON: ", 0), 0u) << text;
+      continue;
+    }
+    EXPECT_EQ(status.ToString(), EnvelopeFromJson(dom, &from_dom).ToString()) << text;
+    if (status.ok()) {
+      ++accepted;
+      EXPECT_EQ(SerializeEnvelope(from_events), SerializeEnvelope(from_dom));
+    }
+  }
+  EXPECT_GT(accepted, 5);
+}
+
+TEST(Base64UrlTest, SameBytesAndSameRefusalsAsLibsodium) {
+  // The envelope's own codec against crypto::ToBase64 / FromBase64.
+  ASSERT_TRUE(crypto::Init());
+  std::mt19937 random(11);
+  for (size_t size = 0; size < 200; ++size) {
+    std::string bytes = crypto::RandomBytes(size);
+    std::string text;
+    internal::AppendBase64Url(&text, bytes);
+    ASSERT_EQ(text, crypto::ToBase64(bytes)) << size;
+    std::string decoded;
+    ASSERT_TRUE(internal::DecodeBase64Url(text, &decoded));
+    EXPECT_EQ(decoded, bytes);
+    // Every one-character change and truncation is judged alike.
+    for (int trial = 0; trial < 20 && !text.empty(); ++trial) {
+      std::string changed = text;
+      if (trial % 4 == 3) {
+        changed.resize(random() % changed.size());
+      } else {
+        changed[random() % changed.size()] = static_cast<char>(random() % 256);
+      }
+      std::string ours, theirs;
+      bool ok = internal::DecodeBase64Url(changed, &ours);
+      ASSERT_EQ(ok, crypto::FromBase64(changed, &theirs)) << crypto::ToHex(changed);
+      if (ok) {
+        EXPECT_EQ(ours, theirs);
+      }
+    }
+  }
+  std::string out;
+  for (const char* bad : {"A", "AB=", "AB+", "AB/", "AB==", "AB C", "AF", "AAB", "\xa1\xa1"}) {
+    EXPECT_FALSE(internal::DecodeBase64Url(bad, &out)) << bad;
+    EXPECT_FALSE(crypto::FromBase64(bad, &out)) << bad;
+  }
 }
 
 TEST_F(ProtocolTest, EnvelopeSizeLimits) {

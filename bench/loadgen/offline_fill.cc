@@ -47,7 +47,7 @@ Status FillFlow(Store* store, const Household& household, const EnvelopePool& po
     std::string stamped = protocol::SerializeEnvelope(envelope);
     counters.count++;
     counters.bytes += stamped.size();
-    batch.Put(plugin::MessageKey(conv_raw, envelope.seq), std::move(stamped));
+    batch.Put(plugin::MessageKey(conv_raw, envelope.seq), plugin::EncodeStoredEnvelope(envelope));
     batch.Put(plugin::DedupeKey(*store, conv_raw, envelope.from, cmid_raw),
               plugin::EncodeU64(envelope.seq));
     if (batch.size() >= 2 * kBatch || index + 1 == count) {

@@ -111,6 +111,8 @@ Status ParseEnvelope(std::string_view json, Envelope* out);
 Status EnvelopeFromJson(const nlohmann::json& json, Envelope* out);
 nlohmann::json EnvelopeToJson(const Envelope& envelope);
 std::string SerializeEnvelope(const Envelope& envelope);  // compact JSON
+// Appends SerializeEnvelope's text to `out` (history pages are built so).
+void AppendEnvelopeJson(const Envelope& envelope, std::string* out);
 // Empty when conv, cmid or from is malformed (such an envelope never verifies).
 std::string EnvelopeAssociatedData(const Envelope& envelope);
 // Encrypts and signs `plaintext` (a JSON document, §5) into a new envelope.
