@@ -140,5 +140,26 @@ int OnDisconnect(int, void* event_data, void* userdata) {
   return MOSQ_ERR_SUCCESS;
 }
 
+int OnReload(int, void*, void* userdata) {
+  // mosquitto passes no options with MOSQ_EVT_RELOAD: parse the ones given at
+  // start again, which re-reads plugin_opt_config's file.
+  auto* context = static_cast<PluginContext*>(userdata);
+  try {
+    PluginOptions fresh;
+    Status status = ParseOptions(context->options, &fresh);
+    if (!status.ok()) {
+      context->port.Log(LogLevel::kError, "foyer: configuration not reloaded, the previous "
+                                          "settings stay: " + status.ToString());
+      return MOSQ_ERR_SUCCESS;
+    }
+    context->server->Reload(std::move(fresh));
+  } catch (const std::exception& e) {
+    context->port.Log(LogLevel::kError, std::string("foyer: configuration not reloaded: ") +
+                                            e.what());
+  } catch (...) {
+  }
+  return MOSQ_ERR_SUCCESS;
+}
+
 }  // namespace plugin
 }  // namespace foyer

@@ -6,6 +6,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "broker_port.h"
 #include "server.h"
@@ -26,6 +28,8 @@ class MosquittoPort : public BrokerPort {
 struct PluginContext {
   MosquittoPort port;
   std::unique_ptr<Server> server;
+  // The plugin_opt_ pairs given at start, parsed again on MOSQ_EVT_RELOAD.
+  std::vector<std::pair<std::string, std::string>> options;
 };
 
 // MOSQ_FUNC_generic_callback signatures: (event, event_data, userdata).
@@ -34,6 +38,9 @@ int OnAclCheck(int event, void* event_data, void* userdata);
 int OnMessage(int event, void* event_data, void* userdata);
 int OnControl(int event, void* event_data, void* userdata);
 int OnDisconnect(int event, void* event_data, void* userdata);
+// SIGHUP: re-reads the options (plugin_opt_config's file) and applies what
+// can change at run time (Server::Reload); a bad file changes nothing.
+int OnReload(int event, void* event_data, void* userdata);
 
 }  // namespace plugin
 }  // namespace foyer

@@ -36,6 +36,7 @@ const Callback kCallbacks[] = {
     {MOSQ_EVT_MESSAGE, foyer::plugin::OnMessage, nullptr},
     {MOSQ_EVT_CONTROL, foyer::plugin::OnControl, "$CONTROL/foyer/v1"},
     {MOSQ_EVT_DISCONNECT, foyer::plugin::OnDisconnect, nullptr},
+    {MOSQ_EVT_RELOAD, foyer::plugin::OnReload, nullptr},
 };
 
 mosquitto_plugin_id_t* plugin_id = nullptr;
@@ -68,6 +69,7 @@ extern "C" int mosquitto_plugin_init(mosquitto_plugin_id_t* identifier, void** u
     foyer::plugin::PluginOptions parsed;
     foyer::Status status = foyer::plugin::ParseOptions(pairs, &parsed);
     auto context = std::make_unique<PluginContext>();
+    context->options = pairs;
     if (status.ok()) {
       status = foyer::plugin::Server::Open(parsed, &context->port, {}, &context->server);
     }

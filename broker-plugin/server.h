@@ -90,6 +90,12 @@ class Server {
   void OnControl(const void* client, std::string_view payload);
   // MOSQ_EVT_DISCONNECT: forgets the session, persists last_seen.
   void OnDisconnect(const void* client);
+  // MOSQ_EVT_RELOAD (SIGHUP, reload.cc): takes the options that can change
+  // while clients stay connected (invite_ttl, max_people, max_devices, the
+  // file limits) from `fresh`; keeps data_dir, key_file, passphrase_file,
+  // gateway_key_file and sync_ms, and logs that those need a restart.
+  void Reload(PluginOptions fresh);
+  const PluginOptions& options() const { return options_; }
 
   const Store& store() const { return *store_; }
   const Caches& caches() const { return caches_; }

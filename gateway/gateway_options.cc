@@ -27,7 +27,8 @@ po::options_description Describe(GatewayOptions* o) {
       ("help", "print this list and exit")
       ("config", po::value(&o->config)->default_value(o->config),
        "shared INI file (e.g. /etc/foyer/foyer.conf)")
-      ("listen", po::value(&o->listen)->default_value(o->listen), "listen address")
+      ("listen", po::value(&o->listen)->default_value(o->listen),
+       "listen address(es), comma-separated; :: is every IPv6 and IPv4 address")
       ("port", po::value(&o->port)->default_value(o->port), "listen port")
       ("tls_cert", po::value(&o->tls_cert)->default_value(o->tls_cert),
        "certificate chain (PEM); HTTPS when set, with tls_key")
@@ -103,7 +104,10 @@ std::string GatewayOptions::KeyFile() const {
 
 std::string GatewayOptions::PublicUrl() const {
   if (!public_url.empty()) return public_url;
-  return std::string(tls() ? "https://" : "http://") + listen + ":" + std::to_string(port);
+  // The first listen address (listen_addresses.h).
+  std::string host = listen.substr(0, listen.find(','));
+  if (host.find(':') != std::string::npos && host.front() != '[') host = "[" + host + "]";
+  return std::string(tls() ? "https://" : "http://") + host + ":" + std::to_string(port);
 }
 
 Status ParseGatewayOptions(int argc, const char* const* argv, GatewayOptions* options, bool* help,

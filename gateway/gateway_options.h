@@ -15,7 +15,8 @@ namespace gateway {
 struct GatewayOptions {
   // The shared INI file read first (command-line options override it).
   std::string config;
-  // Address and port of the HTTP(S) listener.
+  // Address(es) and port of the HTTP(S) listener: comma-separated IPv4 and
+  // IPv6 addresses, "::" for every address of both (listen_addresses.h).
   std::string listen = "127.0.0.1";
   int port = 8080;
   // Certificate chain and private key (PEM): HTTPS when both are set.

@@ -3,8 +3,10 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <thread>
 #include <utility>
 
+#include "listen_addresses.h"
 #include "static_files.h"
 
 namespace foyer {
@@ -19,40 +21,74 @@ GatewayServer::GatewayServer(GatewayOptions options, AdminBackend* backend)
 
 GatewayServer::~GatewayServer() { Stop(); }
 
-Status GatewayServer::Bind() {
+Status GatewayServer::MakeServer(std::unique_ptr<httplib::Server>* server) {
   if (options_.tls()) {
-    auto server = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(),
-                                                       options_.tls_key.c_str());
-    if (!server->is_valid()) {
+    auto tls_server = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(),
+                                                           options_.tls_key.c_str());
+    if (!tls_server->is_valid()) {
       return Status::Invalid("cannot load the TLS certificate " + options_.tls_cert +
                              " and key " + options_.tls_key);
     }
-    server_ = std::move(server);
+    *server = std::move(tls_server);
   } else {
-    server_ = std::make_unique<httplib::Server>();
+    *server = std::make_unique<httplib::Server>();
   }
-  Setup();
-  if (options_.port == 0) {
-    bound_port_ = server_->bind_to_any_port(options_.listen);
-    if (bound_port_ <= 0) return Status::IOError("cannot bind " + options_.listen);
-  } else {
-    if (!server_->bind_to_port(options_.listen, options_.port)) {
-      return Status::IOError("cannot bind " + options_.listen + ":" +
-                             std::to_string(options_.port));
+  Setup(**server);
+  return Status::OK();
+}
+
+Status GatewayServer::Bind() {
+  std::vector<ListenAddress> addresses;
+  Status status = ParseListenAddresses(options_.listen, &addresses);
+  if (!status.ok()) return status;
+  servers_.clear();
+  bound_port_ = options_.port;
+  for (const ListenAddress& address : addresses) {
+    std::unique_ptr<httplib::Server> server;
+    status = MakeServer(&server);
+    if (!status.ok()) return status;
+    // IPv6 sockets: only "::" also takes IPv4 (whatever net.ipv6.bindv6only
+    // says), so that a specific IPv6 address beside an IPv4 one does not
+    // collide with it.
+    bool dual_stack = address.dual_stack;
+    server->set_socket_options([dual_stack](socket_t socket) {
+      int yes = 1;
+      setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+      int domain = 0;
+      socklen_t length = sizeof(domain);
+      if (getsockopt(socket, SOL_SOCKET, SO_DOMAIN, &domain, &length) == 0 &&
+          domain == AF_INET6) {
+        int v6_only = dual_stack ? 0 : 1;
+        setsockopt(socket, IPPROTO_IPV6, IPV6_V6ONLY, &v6_only, sizeof(v6_only));
+      }
+    });
+    std::string where = UrlHost(address.host);
+    if (bound_port_ == 0) {
+      bound_port_ = server->bind_to_any_port(address.host);
+      if (bound_port_ <= 0) return Status::IOError("cannot bind " + where);
+    } else if (!server->bind_to_port(address.host, bound_port_)) {
+      return Status::IOError("cannot bind " + where + ":" + std::to_string(bound_port_));
     }
-    bound_port_ = options_.port;
+    servers_.push_back(std::move(server));
   }
   return Status::OK();
 }
 
-void GatewayServer::Run() { server_->listen_after_bind(); }
-
-void GatewayServer::Stop() {
-  if (server_) server_->stop();
+void GatewayServer::Run() {
+  if (servers_.empty()) return;
+  std::vector<std::thread> others;
+  for (size_t i = 1; i < servers_.size(); ++i) {
+    others.emplace_back([server = servers_[i].get()] { server->listen_after_bind(); });
+  }
+  servers_[0]->listen_after_bind();
+  for (std::thread& thread : others) thread.join();
 }
 
-void GatewayServer::Setup() {
-  httplib::Server& server = *server_;
+void GatewayServer::Stop() {
+  for (auto& server : servers_) server->stop();
+}
+
+void GatewayServer::Setup(httplib::Server& server) {
   int threads = options_.threads;
   server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   server.set_payload_max_length(options_.max_body_bytes);

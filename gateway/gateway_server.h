@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "foyer/status.h"
 #include "gateway_options.h"
@@ -27,16 +28,18 @@ class GatewayServer {
   GatewayServer(GatewayOptions options, AdminBackend* backend);
   ~GatewayServer();
 
-  // Loads the certificate (TLS) and binds options.listen:options.port (port 0:
-  // any free port, then `bound_port` tells which).
+  // Loads the certificate (TLS) and binds every address of options.listen
+  // (listen_addresses.h) on options.port (port 0: any free port, the same on
+  // every address, then `bound_port` tells which).
   Status Bind();
   int bound_port() const { return bound_port_; }
-  // Serves until Stop().
+  // Serves until Stop() (one thread per address beyond the first).
   void Run();
   void Stop();
 
  private:
-  void Setup();
+  Status MakeServer(std::unique_ptr<httplib::Server>* server);
+  void Setup(httplib::Server& server);
   void ServeStatic(const httplib::Request& req, httplib::Response& res);
   void ServeConfig(httplib::Response& res);
   void ServeHealth(httplib::Response& res);
@@ -46,7 +49,7 @@ class GatewayServer {
   TokenLockout lockout_;
   RequestCounters counters_;
   RestContext context_;
-  std::unique_ptr<httplib::Server> server_;
+  std::vector<std::unique_ptr<httplib::Server>> servers_;  // one per listen address
   int bound_port_ = 0;
 };
 

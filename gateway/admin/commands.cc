@@ -30,6 +30,8 @@ const std::vector<CommandSpec>& Commands() {
        "put a backup into a stopped instance's data directory", RunRestore},
       {"setup", "", "setup [--non-interactive ...]",
        "first-run wizard: configuration, master key, TLS certificates", RunSetup},
+      {"expose", "", "expose [--remove | --show]",
+       "map the TLS ports on the home router (UPnP IGD), or remove the mappings", RunExpose},
   };
   return commands;
 }

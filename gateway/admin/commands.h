@@ -62,6 +62,9 @@ int RunRestore(const std::vector<std::string>& args, Context& context);
 // setup_command.cc
 int RunSetup(const std::vector<std::string>& args, Context& context);
 
+// expose_command.cc
+int RunExpose(const std::vector<std::string>& args, Context& context);
+
 // Shared by the commands: a REST client for the global options (UsageError
 // when no token was given), and the error printer (returns kExitError).
 std::unique_ptr<RestClient> ConnectGateway(const Context& context);

@@ -65,8 +65,9 @@ po::options_description SetupOptionsDescription() {
       "mqtt-port", po::value<int>()->default_value(1883), "plain MQTT on loopback")(
       "ws-port", po::value<int>()->default_value(9001), "plain WebSockets on loopback")(
       "http-port", po::value<int>()->default_value(8080), "plain HTTP on loopback")(
-      "listen", po::value<std::string>()->default_value("0.0.0.0")->value_name("ADDRESS"),
-      "IPv4 address of the TLS listeners (0.0.0.0: every interface)")(
+      "listen", po::value<std::string>()->value_name("ADDRESSES"),
+      "addresses of the TLS listeners, comma-separated IPv4 and IPv6 (default ::, every IPv6 "
+      "and IPv4 address; 0.0.0.0 where IPv6 is off)")(
       "tls", po::value<std::string>()->default_value("generate")->value_name("MODE"),
       "generate (a household CA and server certificate) or files (--tls-cert, --tls-key)")(
       "hostname", po::value<std::vector<std::string>>()->value_name("NAME"),
@@ -110,7 +111,7 @@ SetupPlan PlanFromOptions(const po::variables_map& values, const EnvFunction& en
   plan.local_mqtt_port = values["mqtt-port"].as<int>();
   plan.local_ws_port = values["ws-port"].as<int>();
   plan.local_http_port = values["http-port"].as<int>();
-  plan.listen_address = values["listen"].as<std::string>();
+  plan.listen_address = text("listen", DefaultListenAddress());
   std::string tls = values["tls"].as<std::string>();
   if (tls != "generate" && tls != "files") throw UsageError("--tls must be generate or files");
   plan.generate_tls = tls == "generate";

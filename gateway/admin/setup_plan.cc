@@ -1,7 +1,9 @@
 // Carrying out a setup plan: TLS material, configuration files, ownership.
 #include "setup_plan.h"
 
+#include <netinet/in.h>
 #include <pwd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,6 +12,7 @@
 
 #include "files.h"
 #include "foyer/crypto.h"
+#include "listen_addresses.h"
 #include "tls_material.h"
 
 namespace foyer {
@@ -22,6 +25,33 @@ bool IsAbsolute(const std::string& path) { return !path.empty() && path[0] == '/
 // INI and mosquitto.conf values end at the line: no newline may slip in.
 bool IsOneLine(const std::string& value) {
   return value.find_first_of("\r\n") == std::string::npos;
+}
+
+// mosquitto's TLS listeners, one per address of `plan.listen_address` and
+// protocol (see config/mosquitto-tls.conf.in).
+std::string TlsListeners(const SetupPlan& plan,
+                         const std::vector<gateway::ListenAddress>& addresses,
+                         const std::string& cert, const std::string& key) {
+  std::string text;
+  auto block = [&](int port, const gateway::ListenAddress& address, bool websockets) {
+    text += "listener " + std::to_string(port) + " " + address.host + "\n";
+    if (websockets) text += "protocol websockets\n";
+    text += std::string("socket_domain ") + (address.ipv6 ? "ipv6" : "ipv4") + "\n";
+    text += "certfile " + cert + "\nkeyfile " + key + "\ntls_version tlsv1.2\n\n";
+  };
+  // "::" (every address) is folded alone by ParseListenAddresses. mosquitto
+  // makes its MQTT IPv6 sockets IPv6-only: IPv4 needs its own listener
+  // there; its websockets socket on "::" is dual-stack and takes IPv4 too.
+  std::vector<gateway::ListenAddress> mqtt = addresses;
+  if (addresses.size() == 1 && addresses[0].dual_stack) {
+    gateway::ListenAddress any4;
+    any4.host = "0.0.0.0";
+    mqtt.insert(mqtt.begin(), any4);
+  }
+  for (const auto& address : mqtt) block(plan.mqtts_port, address, false);
+  for (const auto& address : addresses) block(plan.wss_port, address, true);
+  if (!text.empty()) text.pop_back();  // the template has the last line end
+  return text;
 }
 
 Status Chown(const std::string& path, const passwd* user) {
@@ -94,6 +124,9 @@ Status CheckPlan(const SetupPlan& plan) {
         &plan.tls_key, &plan.tls_ca, &plan.run_user, &plan.plugin_path}) {
     if (!IsOneLine(*value)) return Status::Invalid("a setting holds a line break");
   }
+  std::vector<gateway::ListenAddress> addresses;
+  Status listen = gateway::ParseListenAddresses(plan.listen_address, &addresses);
+  if (!listen.ok()) return Status::Invalid("--" + listen.message());
   if (plan.use_passphrase && plan.passphrase_file.empty()) {
     return Status::Invalid("a passphrase needs a passphrase file");
   }
@@ -146,6 +179,15 @@ Status RenderTemplate(const std::string& text, const std::map<std::string, std::
   return Status::OK();
 }
 
+std::string DefaultListenAddress() {
+  // "::" fails to bind where IPv6 is turned off (ipv6.disable=1 on some
+  // Raspberry Pi images): IPv4 only there.
+  int probe = socket(AF_INET6, SOCK_STREAM, 0);
+  if (probe < 0) return "0.0.0.0";
+  close(probe);
+  return "::";
+}
+
 Status ApplyPlan(const SetupPlan& plan, SetupResult* result) {
   Status status = CheckPlan(plan);
   if (!status.ok()) return status;
@@ -195,11 +237,15 @@ Status ApplyPlan(const SetupPlan& plan, SetupResult* result) {
         "key_file = " + (plan.key_file.empty() ? plan.data_dir + "/master.key" : plan.key_file);
   }
 
+  std::vector<gateway::ListenAddress> addresses;
+  status = gateway::ParseListenAddresses(plan.listen_address, &addresses);  // CheckPlan did
+  if (!status.ok()) return status;
   std::map<std::string, std::string> values = {
       {"FOYER_DATA_DIR", plan.data_dir},
       {"FOYER_MASTER_KEY_LINE", master_key_line},
       {"FOYER_HOUSEHOLD_NAME", plan.household_name},
       {"FOYER_LISTEN_ADDRESS", plan.listen_address},
+      {"FOYER_TLS_LISTENERS", TlsListeners(plan, addresses, result->tls_cert, result->tls_key)},
       {"FOYER_PUBLIC_HOST", plan.public_host.find(':') != std::string::npos
                                 ? "[" + plan.public_host + "]"
                                 : plan.public_host},

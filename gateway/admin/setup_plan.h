@@ -35,13 +35,15 @@ struct SetupPlan {
   std::string passphrase_file;  // existing file, or where to write `passphrase`
   std::string passphrase;       // from the wizard only; written, then wiped
   // Ports. TLS ones listen on `listen_address`; plain ones on 127.0.0.1.
+  // `listen_address` is a comma-separated list of IPv4 and IPv6 addresses;
+  // "::" means every address of both families (gateway/listen_addresses.h).
   int mqtts_port = 8883;
   int wss_port = 8884;
   int https_port = 8443;
   int local_mqtt_port = 1883;
   int local_ws_port = 9001;
   int local_http_port = 8080;
-  std::string listen_address = "0.0.0.0";
+  std::string listen_address = "::";
   // The address the family is given (web client, invite links); must be one
   // of the certificate's names in generate mode.
   std::string public_host;
@@ -70,6 +72,9 @@ struct SetupResult {
   std::string ca_fingerprint;  // SHA-256 of ca_cert
   bool reused_ca = false;      // an existing household CA was kept
 };
+
+// "::" (every IPv6 and IPv4 address), or "0.0.0.0" where IPv6 is turned off.
+std::string DefaultListenAddress();
 
 // The address to give the family by default: the first LAN IPv4 address
 // (works on every phone), else the first name that is not "localhost".

@@ -63,7 +63,7 @@ TEST(RenderTemplate, FillsFieldsAndRefusesUnknownOnes) {
 TEST(Templates, EveryFieldIsKnown) {
   // Both embedded templates render with the fields ApplyPlan provides (the
   // test below applies a plan); here: they are not empty and hold fields.
-  EXPECT_NE(MosquittoTlsTemplate().find("@FOYER_TLS_CERT@"), std::string::npos);
+  EXPECT_NE(MosquittoTlsTemplate().find("@FOYER_TLS_LISTENERS@"), std::string::npos);
   EXPECT_NE(FoyerConfTemplate().find("@FOYER_DATA_DIR@"), std::string::npos);
 }
 
@@ -76,25 +76,56 @@ TEST_F(SetupPlanTest, WritesMosquittoConfWithTlsListeners) {
   EXPECT_NE(conf.find("listener 1883 127.0.0.1\nsocket_domain ipv4\n"), std::string::npos);
   EXPECT_NE(conf.find("listener 9001 127.0.0.1\nprotocol websockets\nsocket_domain ipv4\n"),
             std::string::npos);
+  // The default listen address "::": MQTT/TLS on IPv4 and IPv6 (two
+  // listeners), secure WebSockets on one dual-stack listener.
   EXPECT_NE(conf.find("listener 8883 0.0.0.0\nsocket_domain ipv4\ncertfile " + result.tls_cert +
                       "\nkeyfile " + result.tls_key + "\n"),
             std::string::npos);
-  EXPECT_NE(conf.find("listener 8884 0.0.0.0\nprotocol websockets\nsocket_domain ipv4\ncertfile "),
+  EXPECT_NE(conf.find("listener 8883 ::\nsocket_domain ipv6\ncertfile " + result.tls_cert +
+                      "\nkeyfile " + result.tls_key + "\n"),
             std::string::npos);
+  EXPECT_NE(conf.find("listener 8884 ::\nprotocol websockets\nsocket_domain ipv6\ncertfile "),
+            std::string::npos);
+  EXPECT_EQ(conf.find("listener 8884 0.0.0.0"), std::string::npos)
+      << "an IPv4 websockets listener would collide with the dual-stack one";
   EXPECT_NE(conf.find("plugin /opt/foyer/lib/foyer_plugin.so\n"), std::string::npos);
   EXPECT_NE(conf.find("plugin_opt_config " + result.foyer_conf + "\n"), std::string::npos);
   EXPECT_NE(conf.find("user root\n"), std::string::npos);
   // Every listener is followed by its socket_domain (websockets honour the
   // address only with it).
-  std::regex listener("listener [0-9]+ [^\n]+\n(protocol websockets\n)?socket_domain ipv4\n");
+  std::regex listener(
+      "listener [0-9]+ [^\n]+\n(protocol websockets\n)?socket_domain ipv(4|6)\n");
   auto begin = std::sregex_iterator(conf.begin(), conf.end(), listener);
-  EXPECT_EQ(std::distance(begin, std::sregex_iterator()), 4);
+  EXPECT_EQ(std::distance(begin, std::sregex_iterator()), 5);
   size_t listeners = 0;
   for (size_t at = conf.find("\nlistener "); at != std::string::npos;
        at = conf.find("\nlistener ", at + 1)) {
     ++listeners;
   }
-  EXPECT_EQ(listeners, 4u);
+  EXPECT_EQ(listeners, 5u);
+}
+
+TEST_F(SetupPlanTest, ListensOnEachGivenAddress) {
+  plan_.listen_address = "192.168.1.20,2a01:e0a:1::20";
+  SetupResult result;
+  Status status = ApplyPlan(plan_, &result);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  std::string conf = Read(result.mosquitto_conf);
+  for (const char* expected :
+       {"listener 8883 192.168.1.20\nsocket_domain ipv4\ncertfile ",
+        "listener 8883 2a01:e0a:1::20\nsocket_domain ipv6\ncertfile ",
+        "listener 8884 192.168.1.20\nprotocol websockets\nsocket_domain ipv4\ncertfile ",
+        "listener 8884 2a01:e0a:1::20\nprotocol websockets\nsocket_domain ipv6\ncertfile "}) {
+    EXPECT_NE(conf.find(expected), std::string::npos) << expected << "\n" << conf;
+  }
+  EXPECT_NE(Read(result.foyer_conf).find("listen = 192.168.1.20,2a01:e0a:1::20\n"),
+            std::string::npos);
+
+  for (const char* bad : {"192.168.1.300", "192.168.1.20,,::1", "::1,::1", ""}) {
+    plan_.listen_address = bad;
+    plan_.force = true;
+    EXPECT_FALSE(ApplyPlan(plan_, &result).ok()) << bad;
+  }
 }
 
 TEST_F(SetupPlanTest, WritesFoyerConfThatParsesAsIni) {
