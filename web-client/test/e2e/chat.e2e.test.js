@@ -1,0 +1,254 @@
+// Browser end-to-end (issue 4): people in separate Chromium contexts redeem
+// invite links, chat both ways, see typing and read markers, reload and find
+// their history, recover everything on a fresh browser from the password
+// alone, talk with foyer-cli both ways; a third person sees nothing, neither
+// on screen nor on the wire. Screenshots of the main screens, phone and
+// desktop, go to $FOYER_BUILD_DIR/test-artifacts/screenshots/.
+import { after, before, describe, it } from 'node:test';
+
+import {
+  DESKTOP, FoyerSystem, PHONE, assert, openPerson, screenshot, sleep, violations,
+} from './system.js';
+import {
+  SEL, conversationItem, createConversation, login, logout, messageTexts, openConversation,
+  redeem, send, waitForMessage,
+} from './ui.js';
+
+const system = new FoyerSystem('chat');
+const PASSWORDS = { alice: 'alice correct horse', bob: 'bob battery staple', carol: 'carol is not invited' };
+const people = {};
+let failed = false;
+const convIds = [];
+const HISTORY = ['Hello Bob!\nA second line, and emoji: 🍲🎉', 'Hi Alice, 7 pm works.',
+  'Shall I bring dessert?', 'Yes please, a tart.'];
+
+// The steps share one system and one browser, in order.
+const steps = [];
+function step(name, body) {
+  steps.push([name, body]);
+}
+
+// The id of the conversation whose list entry is named `name`.
+async function conversationId(page, name) {
+  return conversationItem(page, name).first().getAttribute('data-conv');
+}
+
+step('two people redeem invite links and land in the app', async () => {
+  const codes = {};
+  for (const name of ['alice', 'bob', 'carol']) codes[name] = await system.invite(name);
+  people.alice = await openPerson(system, { viewport: DESKTOP });
+  people.bob = await openPerson(system, { viewport: PHONE });
+  people.carol = await openPerson(system, { viewport: DESKTOP });
+  await Promise.all(['alice', 'bob', 'carol'].map((name) => redeem(people[name].page,
+    system.inviteLink(codes[name]), PASSWORDS[name])));
+  for (const name of ['alice', 'bob', 'carol']) {
+    assert.equal(await people[name].page.locator(SEL.me).textContent(), name);
+  }
+  // A used invite is refused the second time.
+  const again = await openPerson(system, { viewport: PHONE });
+  await again.page.goto(system.inviteLink(codes.bob));
+  await again.page.fill(SEL.password, 'another password');
+  await again.page.fill(SEL.confirm, 'another password');
+  await again.page.click(SEL.submit);
+  await again.page.waitForFunction((sel) => document.querySelector(sel)?.textContent.length > 0,
+    SEL.formError, { timeout: 15000 });
+  await again.context.close();
+});
+
+step('alice starts a conversation and both chat both ways', async () => {
+  const { alice, bob } = people;
+  await createConversation(alice.page, ['bob'], 'Dinner plans');
+  await conversationItem(bob.page, 'Dinner plans').waitFor({ timeout: 15000 });
+  const first = 'Hello Bob!\nA second line, and emoji: 🍲🎉';
+  await send(alice.page, first);
+  await waitForMessage(alice.page, first);
+  // Bob gets an unread count before he opens the conversation.
+  await conversationItem(bob.page, 'Dinner plans').locator(SEL.badge).waitFor({ timeout: 15000 });
+  await openConversation(bob.page, 'Dinner plans');
+  await waitForMessage(bob.page, first);
+  await send(bob.page, 'Hi Alice, 7 pm works.');
+  await waitForMessage(alice.page, 'Hi Alice, 7 pm works.');
+  convIds.push(await conversationId(alice.page, 'Dinner plans'));
+  assert.match(convIds[0], /^[0-9a-f]{32}$/);
+  await screenshot(alice.page, 'desktop-2-conversation');
+  await screenshot(bob.page, 'phone-2-conversation');
+});
+
+step('typing, read markers and replies reach the other side', async () => {
+  const { alice, bob } = people;
+  // Typing signals go out at most every 3 s: bob's last one was for his message.
+  await sleep(3100);
+  await bob.page.locator(SEL.composer).pressSequentially('I am typing', { delay: 30 });
+  await alice.page.waitForFunction((sel) => /bob/.test(document.querySelector(sel)?.textContent ?? ''),
+    SEL.typing, { timeout: 10000 });
+  await screenshot(alice.page, 'desktop-3-typing');
+  await bob.page.fill(SEL.composer, '');
+  // Bob has the conversation open: alice's new message is read at once.
+  await send(alice.page, 'Shall I bring dessert?');
+  await waitForMessage(bob.page, 'Shall I bring dessert?');
+  const last = alice.page.locator(SEL.message).filter({ hasText: 'Shall I bring dessert?' });
+  await last.locator(`${SEL.messageStatus}[data-state="read"]`).waitFor({ timeout: 10000 });
+  // Bob answers alice's first message.
+  const first = bob.page.locator(SEL.message).filter({ hasText: 'Hello Bob!' });
+  await first.hover();
+  await first.locator(SEL.reply).click();
+  await bob.page.locator(SEL.replyPreview).waitFor();
+  await send(bob.page, 'Yes please, a tart.');
+  await waitForMessage(alice.page, 'Yes please, a tart.');
+  const answer = alice.page.locator(SEL.message).filter({ hasText: 'Yes please, a tart.' });
+  assert.match(await answer.locator(SEL.messageQuote).textContent(), /Hello Bob!/);
+});
+
+step('the other person shows as online', async () => {
+  const { alice } = people;
+  const online = alice.page.locator(`${SEL.presence}[data-user="bob"][data-state="online"]`);
+  try {
+    await online.waitFor({ timeout: 10000 });
+  } catch (error) {
+    const shown = await alice.page.locator(SEL.presence).allTextContents();
+    const wire = alice.frames.filter((frame) => frame.includes('foyer/p/bob')).length;
+    assert.fail(`presence shown: ${JSON.stringify(shown)}; frames on foyer/p/bob received: ${wire}`);
+  }
+});
+
+step('an image sent by one shows inline for the other', async () => {
+  const { alice, bob } = people;
+  // A real PNG: a piece of the screen.
+  const png = await alice.page.screenshot({ clip: { x: 0, y: 0, width: 120, height: 80 } });
+  await alice.page.setInputFiles(SEL.attachInput, { name: 'table.png', mimeType: 'image/png', buffer: png });
+  for (const page of [alice.page, bob.page]) {
+    const image = page.locator(SEL.attachmentImage).last();
+    await image.waitFor({ timeout: 20000 });
+    await page.waitForFunction((sel) => {
+      const images = document.querySelectorAll(sel);
+      const img = images[images.length - 1];
+      return img && img.src.startsWith('blob:') && img.complete && img.naturalWidth === 120;
+    }, SEL.attachmentImage, { timeout: 20000 });
+    assert.equal(await image.getAttribute('alt'), 'table.png');
+  }
+  await screenshot(bob.page, 'phone-3-image');
+  await screenshot(alice.page, 'desktop-3-image');
+});
+
+step('a reload asks for the password and shows the history again', async () => {
+  const { bob } = people;
+  await bob.page.reload();
+  await bob.page.locator(SEL.password).waitFor();
+  assert.equal(await bob.page.locator(SEL.user).inputValue(), 'bob', 'the last user is remembered');
+  assert.equal(await bob.page.locator(SEL.message).count(), 0);
+  await screenshot(bob.page, 'phone-1-login');
+  await login(bob.page, null, 'bob', PASSWORDS.bob);
+  await screenshot(bob.page, 'phone-1-list');
+  await openConversation(bob.page, 'Dinner plans');
+  await waitForMessage(bob.page, 'Yes please, a tart.');
+  const texts = await messageTexts(bob.page);
+  assert.deepEqual(texts, HISTORY);
+  assert.equal(await bob.page.locator(SEL.attachmentImage).count(), 1);
+});
+
+step('a fresh browser recovers everything from the password alone', async () => {
+  const fresh = await openPerson(system, { viewport: DESKTOP });
+  await login(fresh.page, system.url, 'alice', PASSWORDS.alice);
+  await openConversation(fresh.page, 'Dinner plans');
+  await waitForMessage(fresh.page, 'Yes please, a tart.');
+  assert.deepEqual(await messageTexts(fresh.page), HISTORY);
+  // A wrong password is refused with a message, and nothing opens.
+  const wrong = await openPerson(system, { viewport: PHONE });
+  await wrong.page.goto(system.url);
+  await wrong.page.fill(SEL.user, 'alice');
+  await wrong.page.fill(SEL.password, 'not the password');
+  await wrong.page.click(SEL.submit);
+  await wrong.page.waitForFunction((sel) => document.querySelector(sel)?.textContent.length > 0,
+    SEL.formError, { timeout: 20000 });
+  assert.equal(await wrong.page.locator(SEL.shell).count(), 0);
+  await screenshot(wrong.page, 'phone-0-login-error');
+  await wrong.context.close();
+  await fresh.context.close();
+});
+
+step('foyer-cli and the browser read each other', async () => {
+  const { alice } = people;
+  const conv = (await system.cli('admin', ['conv', 'create', '--title', 'From the terminal',
+    '--member', 'alice'])).trim();
+  convIds.push(conv);
+  await conversationItem(alice.page, 'From the terminal').waitFor({ timeout: 15000 });
+  await system.cli('admin', ['send', '--conv', conv, 'Sent with foyer-cli: ça marche']);
+  await openConversation(alice.page, 'From the terminal');
+  await waitForMessage(alice.page, 'Sent with foyer-cli: ça marche');
+  const listener = await system.listen('admin', system.adminPassword, ['--conv', conv, '--count', '1',
+    '--timeout', '20']);
+  await send(alice.page, 'Typed in Chromium ✓');
+  const heard = await listener.done;
+  assert.equal(heard.code, 0, heard.err);
+  assert.equal(heard.messages.length, 1);
+  assert.equal(heard.messages[0].sender, 'alice');
+  assert.equal(heard.messages[0].text, 'Typed in Chromium ✓');
+  assert.equal(heard.messages[0].conv, conv);
+  const history = (await system.cli('admin', ['history', '--conv', conv])).trim().split('\n')
+    .map((line) => JSON.parse(line).text);
+  assert.deepEqual(history, ['Sent with foyer-cli: ça marche', 'Typed in Chromium ✓']);
+});
+
+step('a third person sees nothing, on screen or on the wire', async () => {
+  const { carol, alice } = people;
+  // Give any stray delivery time to arrive.
+  await sleep(500);
+  assert.equal(await carol.page.locator(SEL.convItem).count(), 0);
+  const body = await carol.page.locator('body').textContent();
+  for (const secret of ['Dinner plans', 'dessert', 'From the terminal', 'foyer-cli: ça']) {
+    assert.ok(!body.includes(secret), `carol's page shows ${secret}`);
+  }
+  assert.ok(carol.frames.length > 0, 'carol has a live connection');
+  assert.ok(alice.frames.some((frame) => frame.includes(`foyer/c/${convIds[0]}/m`)),
+    'the frame counter sees conversation traffic for a member');
+  for (const conv of convIds) {
+    const seen = carol.frames.filter((frame) => frame.includes(conv)).length;
+    assert.equal(seen, 0, `carol received ${seen} frames naming conversation ${conv}`);
+  }
+  assert.equal(carol.frames.filter((frame) => frame.includes('foyer/c/')).length, 0);
+});
+
+step('screens at phone and desktop sizes are saved as artefacts', async () => {
+  const { alice, bob } = people;
+  await screenshot(alice.page, 'desktop-2-list-and-conversation');
+  await alice.page.click(SEL.newConversation);
+  await alice.page.locator(SEL.newForm).waitFor();
+  await screenshot(alice.page, 'desktop-4-new-conversation');
+  await bob.page.click(SEL.back);
+  await screenshot(bob.page, 'phone-1-list-after');
+  await bob.page.click(SEL.newConversation);
+  await bob.page.locator(SEL.newForm).waitFor();
+  await screenshot(bob.page, 'phone-4-new-conversation');
+  const visitor = await openPerson(system, { viewport: PHONE, locale: 'fr-FR' });
+  await visitor.page.goto(system.inviteLink(await system.invite('dave')));
+  await visitor.page.locator(SEL.code).waitFor();
+  await screenshot(visitor.page, 'phone-0-register-fr');
+  await visitor.page.setViewportSize(DESKTOP);
+  await screenshot(visitor.page, 'desktop-0-register-fr');
+  await visitor.context.close();
+  await logout(alice.page);
+  await screenshot(alice.page, 'desktop-1-login');
+  for (const person of Object.values(people)) {
+    assert.deepEqual(await violations(person.page), [], 'no CSP violation during normal use');
+    assert.deepEqual(person.errors, [], 'no uncaught error in the page');
+  }
+});
+
+describe('chat in Chromium', () => {
+  before(async () => {
+    await system.start();
+  });
+  after(async () => {
+    await system.stop({ failed });
+  });
+  for (const [name, body] of steps) {
+    it(name, async () => {
+      try {
+        await body();
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    });
+  }
+});
