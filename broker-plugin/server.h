@@ -83,6 +83,13 @@ class Server {
                     const char* password, std::string_view address);
   // MOSQ_EVT_ACL_CHECK.
   bool CheckAcl(const void* client, std::string_view topic, int access, bool retain) const;
+  // The WRITE check for a client the plugin has no session for: mosquitto
+  // checks a will after the DISCONNECT event, and (check_retain_source) a
+  // retained message through a temporary context of its publisher. Only a
+  // valid presence on foyer/p/<user_name> of an enabled account passes
+  // (docs/protocol.md §6): a will or retained message skips OnMessage.
+  bool CheckSessionlessWrite(std::string_view user_name, std::string_view topic,
+                             std::string_view payload) const;
   // MOSQ_EVT_MESSAGE (after the WRITE ACL check).
   MessageVerdict OnMessage(const void* client, std::string_view topic, std::string_view payload,
                            bool retain, std::string* new_topic, std::string* new_payload);
