@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "foyer/protocol.h"
 #include "server.h"
 
@@ -100,6 +102,23 @@ bool AclAllows(const AclSubject& subject, std::string_view topic, int access, bo
     default:
       return false;
   }
+}
+
+bool ValidPresencePayload(std::string_view payload) {
+  if (payload.size() > protocol::kMaxPresenceBytes) return false;
+  if (payload.empty()) return true;
+  nlohmann::json object = nlohmann::json::parse(payload, nullptr, false);
+  if (!object.is_object()) return false;
+  auto state = object.find("state");
+  return state != object.end() && (*state == "online" || *state == "offline");
+}
+
+bool Server::CheckSessionlessWrite(std::string_view user_name, std::string_view topic,
+                                   std::string_view payload) const {
+  if (!protocol::ValidUserName(user_name) || topic != protocol::PresenceTopic(user_name)) {
+    return false;
+  }
+  return ActiveUser(std::string(user_name)) != nullptr && ValidPresencePayload(payload);
 }
 
 bool Server::CheckAcl(const void* client, std::string_view topic, int access,

@@ -23,6 +23,11 @@ using MembershipTest = std::function<bool(std::string_view conv)>;
 bool AclAllows(const AclSubject& subject, std::string_view topic, int access, bool retain,
                const MembershipTest& is_member);
 
+// Whether `payload` may be published on a presence topic (protocol §6): at
+// most 256 bytes, empty (clears the retained state) or a JSON object whose
+// "state" is "online" or "offline".
+bool ValidPresencePayload(std::string_view payload);
+
 }  // namespace plugin
 }  // namespace foyer
 

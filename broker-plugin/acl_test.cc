@@ -143,6 +143,38 @@ TEST_F(ServerAclTest, MembershipDecidesAtEachDelivery) {
   EXPECT_FALSE(server_->CheckAcl(admin.client, "foyer/p/bob", kAccessWrite, true));
 }
 
+TEST(AclTest, PresencePayloads) {
+  EXPECT_TRUE(ValidPresencePayload(R"({"state":"online","time":1})"));
+  EXPECT_TRUE(ValidPresencePayload(R"({"state":"offline"})"));
+  EXPECT_TRUE(ValidPresencePayload(""));  // clears the retained state
+  EXPECT_FALSE(ValidPresencePayload(R"({"state":"away"})"));
+  EXPECT_FALSE(ValidPresencePayload(R"(["online"])"));
+  EXPECT_FALSE(ValidPresencePayload("online"));
+  EXPECT_FALSE(ValidPresencePayload(R"({"state":"online","pad":")" + std::string(300, 'x') +
+                                    "\"}"));
+}
+
+// Wills (after DISCONNECT) and retained messages (check_retain_source) are
+// checked for a client without a session: only one's own valid presence.
+TEST_F(ServerAclTest, SessionlessWriteIsOnlyOwnValidPresenceOfAnEnabledAccount) {
+  Open();
+  testing::TestUser& admin = Admin();
+  AddUser("bob");
+  std::string conv = CreateConv(admin, {"admin", "bob"});
+  const std::string offline = R"({"state":"offline","time":1})";
+  EXPECT_TRUE(server_->CheckSessionlessWrite("bob", "foyer/p/bob", offline));
+  EXPECT_FALSE(server_->CheckSessionlessWrite("bob", "foyer/p/admin", offline));
+  EXPECT_FALSE(server_->CheckSessionlessWrite("bob", "foyer/p/bob", "not presence"));
+  EXPECT_FALSE(server_->CheckSessionlessWrite("bob", "foyer/c/" + conv + "/send", offline));
+  EXPECT_FALSE(server_->CheckSessionlessWrite("bob", "foyer/c/" + conv + "/m", offline));
+  EXPECT_FALSE(server_->CheckSessionlessWrite("bob", "foyer/u/bob/inbox", offline));
+  EXPECT_FALSE(server_->CheckSessionlessWrite("nobody", "foyer/p/nobody", offline));
+  EXPECT_FALSE(server_->CheckSessionlessWrite("~invite", "foyer/p/~invite", offline));
+  EXPECT_FALSE(server_->CheckSessionlessWrite("~gateway", "foyer/p/~gateway", offline));
+  EXPECT_EQ(Request(admin, Json{{"op", "user_disable"}, {"name", "bob"}})["ok"], true);
+  EXPECT_FALSE(server_->CheckSessionlessWrite("bob", "foyer/p/bob", offline));
+}
+
 }  // namespace
 }  // namespace plugin
 }  // namespace foyer

@@ -81,8 +81,15 @@ int OnAclCheck(int, void* event_data, void* userdata) {
   try {
     auto* event = static_cast<mosquitto_evt_acl_check*>(event_data);
     if (event->topic == nullptr) return MOSQ_ERR_ACL_DENIED;
-    bool ok = ServerOf(userdata).CheckAcl(event->client, event->topic, event->access,
-                                          event->retain);
+    Server& server = ServerOf(userdata);
+    bool ok = server.CheckAcl(event->client, event->topic, event->access, event->retain);
+    if (!ok && event->access == MOSQ_ACL_WRITE && server.FindSession(event->client) == nullptr) {
+      // A will sent after DISCONNECT, or a retained message re-checked for a
+      // new subscriber (check_retain_source): judged by user name and payload.
+      const char* user_name = mosquitto_client_username(event->client);
+      std::string_view payload(static_cast<const char*>(event->payload), event->payloadlen);
+      ok = user_name != nullptr && server.CheckSessionlessWrite(user_name, event->topic, payload);
+    }
     return ok ? MOSQ_ERR_SUCCESS : MOSQ_ERR_ACL_DENIED;
   } catch (...) {
     return MOSQ_ERR_ACL_DENIED;

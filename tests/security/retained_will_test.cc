@@ -4,10 +4,10 @@
 // (a will skips the plugin's envelope checks, so it must never reach /m or
 // /e). alice listens from the start (live wills) and again afterwards
 // (retained ones); her own message reaching both shows they deliver.
-// Note: mosquitto 2.0.11 checks a will's WRITE access when it sends the will,
-// after the plugin has forgotten the session, so today no will is delivered
-// at all, not even a legitimate one on one's own presence (docs/security.md,
-// findings); this test stays valid once presence wills work.
+// mosquitto 2.0.11 checks a will's WRITE access when it sends the will,
+// after the plugin has forgotten the session: the plugin's session-less rule
+// lets only a valid presence on one's own foyer/p/<name> through (see
+// presence_will_test.cc), so every will below stays refused.
 #include <chrono>
 #include <string>
 #include <vector>
