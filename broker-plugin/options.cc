@@ -34,7 +34,9 @@ Status ParseNumber(const std::string& name, const std::string& value, uint64_t m
 
 const char* const kOptionNames[] = {"data_dir",   "key_file",    "passphrase_file",
                                     "invite_ttl", "max_people",  "max_devices",
-                                    "sync_ms",    "gateway_key_file"};
+                                    "sync_ms",    "gateway_key_file",
+                                    "max_file_bytes", "file_quota_bytes",
+                                    "file_upload_timeout"};
 
 // The top-level keys of the shared INI file, in file order.
 Status ReadConfigFile(const std::string& path,
@@ -93,6 +95,13 @@ Status ParseOptions(const std::vector<std::pair<std::string, std::string>>& give
       status = ParseNumber(name, value, 0, protocol::kMaxDevices, &options.max_devices);
     } else if (name == "sync_ms") {
       status = ParseNumber(name, value, 0, 60000, &options.sync_ms);
+    } else if (name == "max_file_bytes") {
+      // At most 1 GiB: a file is read whole by the clients.
+      status = ParseNumber(name, value, 0, 1073741824, &options.max_file_bytes);
+    } else if (name == "file_quota_bytes") {
+      status = ParseNumber(name, value, 0, UINT64_C(1) << 50, &options.file_quota_bytes);
+    } else if (name == "file_upload_timeout") {
+      status = ParseNumber(name, value, 10, 86400, &options.file_upload_timeout_s);
     } else {
       status = Status::Invalid("unknown option plugin_opt_" + name);
     }

@@ -32,6 +32,13 @@ struct PluginOptions {
   // Where the service account's credential is written at each start (mode
   // 0600); empty means `data_dir`/gateway.key. The gateway reads it.
   std::string gateway_key_file;
+  // Files (docs/protocol.md §10): the largest file, bytes of plaintext.
+  uint64_t max_file_bytes = 20971520;
+  // Bytes of files (complete and pending, by plaintext size) one account may
+  // have uploaded.
+  uint64_t file_quota_bytes = 1073741824;
+  // An upload without a request for this long is deleted, seconds.
+  uint64_t file_upload_timeout_s = 600;
 };
 
 // Parses (name, value) pairs, names without the `plugin_opt_` prefix. Unknown

@@ -48,6 +48,8 @@ Status Server::Open(const PluginOptions& options, BrokerPort* port, Clock clock,
   if (!status.ok()) return status;
   status = LoadCaches(*result->store_, &result->caches_);
   if (!status.ok()) return status;
+  status = result->files_.Load(*result->store_, result->Now());
+  if (!status.ok()) return status;
   result->household_hex_ = crypto::ToHex(result->store_->household_id());
   result->admin_invite_path_ =
       (std::filesystem::path(options.data_dir) / kAdminInviteFile).string();

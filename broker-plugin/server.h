@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "broker_port.h"
+#include "files.h"
 #include "foyer/protocol.h"
 #include "foyer/status.h"
 #include "foyer/store.h"
@@ -200,6 +201,15 @@ class Server {
   Status OpHistory(const Session& s, const Json& request, std::string* result);
   Status OpCatchup(const Session& s, const Json& request, std::string* result);
   Status SetDisabled(const Session& s, const Json& request, bool disabled);
+  // Files (files.cc).
+  Status OpFileBegin(const Session& s, const Json& request, Json* result);
+  Status OpFilePut(const Session& s, const Json& request, Json* result);
+  Status OpFileEnd(const Session& s, const Json& request, Json* result);
+  Status OpFileAbort(const Session& s, const Json& request, Json* result);
+  Status OpFileGet(const Session& s, const Json& request, Json* result);
+  Status FindUpload(const Session& s, const Json& request, FileRecord** upload);
+  Status DeleteFile(const FileRecord& file);
+  void ExpireUploads();
   // Gateway and administration (docs/admin-api.md).
   Status OpAdmin(const Session& s, const Json& request, Json* result);
   Status OpTokenCreate(const Session& s, const Json& request, Json* result);
@@ -231,6 +241,7 @@ class Server {
   Caches caches_;
   std::map<std::string, TokenRecord> tokens_;  // by name
   std::unordered_map<const void*, Session> sessions_;
+  FileIndex files_;
   Lockout lockout_;  // accounts
   Lockout address_lockout_{Lockout::kAddressFreeFailures};
   // Declared after store_: destroyed before it.

@@ -17,8 +17,9 @@ constexpr char kSection[] = "gateway.";
 // Top-level keys of the shared file that the gateway reads too.
 const char* const kSharedKeys[] = {"data_dir", "gateway_key_file"};
 // Top-level keys that belong to the plugin only.
-const char* const kPluginKeys[] = {"key_file", "passphrase_file", "invite_ttl",
-                                   "max_people", "max_devices", "sync_ms"};
+const char* const kPluginKeys[] = {"key_file",       "passphrase_file",  "invite_ttl",
+                                   "max_people",     "max_devices",      "sync_ms",
+                                   "max_file_bytes", "file_quota_bytes", "file_upload_timeout"};
 
 po::options_description Describe(GatewayOptions* o) {
   po::options_description d("foyer-gateway options (file: [gateway] section, or top level "
