@@ -233,11 +233,21 @@ export class Session extends Emitter {
         this.presence.set(user, {
           state: value.state, time: Number.isSafeInteger(value.time) ? value.time : 0,
         });
+        // Someone came online: maybe a new account, or new keys after a
+        // reset (the pins then warn at once, not at the next message).
+        if (value.state === 'online' && user !== this.self.name) this.scheduleUsersRefresh();
       } catch {
         return;
       }
     }
     this.emit('change', 'presence');
+  }
+
+  scheduleUsersRefresh() {
+    clearTimeout(this.usersTimer);
+    this.usersTimer = setTimeout(() => {
+      if (this.self !== null && this.transport.connected) this.refreshUsers().catch(() => {});
+    }, 500);
   }
 
   onTransportStatus(status) {
@@ -281,6 +291,7 @@ export class Session extends Emitter {
       wipe(this.self.sign.secretKey);
     }
     this.self = null;
+    clearTimeout(this.usersTimer);
     this.ring.clear();
     this.outbox.clear();
     this.conversations.clear();

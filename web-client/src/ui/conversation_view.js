@@ -277,6 +277,17 @@ export class ConversationView {
     this.subtitle.replaceChildren(...parts);
   }
 
+  // Several changes in a burst (a message, its read marker, presence...)
+  // cost one render, at the next frame.
+  scheduleRender() {
+    if (this.renderPending) return;
+    this.renderPending = true;
+    requestAnimationFrame(() => {
+      this.renderPending = false;
+      this.render({});
+    });
+  }
+
   // Rebuilds the message list (at most a few hundred nodes).
   render({ stickToBottom = false }) {
     const { session } = this;

@@ -1,21 +1,38 @@
 // Dates and times for the views, in the interface language.
 import { language, t } from '../i18n/index.js';
 
+// Intl formatters are costly to build and a render formats every message:
+// one per (language, style), kept.
+const formatters = new Map();
+const STYLES = {
+  time: { hour: '2-digit', minute: '2-digit' },
+  date: { day: 'numeric', month: 'short' },
+  day: { weekday: 'long', day: 'numeric', month: 'long' },
+};
+
+function formatter(style) {
+  const key = `${language()}:${style}`;
+  let format = formatters.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(language(), STYLES[style]);
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 export function formatTime(ms) {
-  return new Intl.DateTimeFormat(language(), { hour: '2-digit', minute: '2-digit' })
-    .format(new Date(ms));
+  return formatter('time').format(new Date(ms));
 }
 
 // Today: the time; otherwise the date.
 export function formatListTime(ms, now = Date.now()) {
   const date = new Date(ms);
   if (new Date(now).toDateString() === date.toDateString()) return formatTime(ms);
-  return new Intl.DateTimeFormat(language(), { day: 'numeric', month: 'short' }).format(date);
+  return formatter('date').format(date);
 }
 
 export function formatDay(ms) {
-  return new Intl.DateTimeFormat(language(), { weekday: 'long', day: 'numeric', month: 'long' })
-    .format(new Date(ms));
+  return formatter('day').format(new Date(ms));
 }
 
 // A domain or request error as a sentence in the interface language.

@@ -186,10 +186,10 @@ export class ShellView {
 
   onChange(what) {
     if (what === this.selected) {
-      this.conversationView.render({});
+      this.conversationView.scheduleRender();
       this.markReadIfVisible();
     } else if (this.selected && (what === 'keys' || what === 'presence')) {
-      this.conversationView.render({});
+      this.conversationView.scheduleRender();
     }
     if (what === 'conversations' && this.selected && !this.session.conversations.get(this.selected)) {
       this.select(null);
