@@ -62,9 +62,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   running_server = &server;
-  std::cerr << "foyer-gateway: serving " << (options.tls() ? "https" : "http") << "://"
-            << options.listen << ":" << server.bound_port() << " (web root " << options.web_root
-            << ", broker " << options.broker << ")" << std::endl;
+  // One write: the broker link's thread logs too.
+  std::string serving = "foyer-gateway: serving " + std::string(options.tls() ? "https" : "http") +
+                        "://" + options.listen + ":" + std::to_string(server.bound_port()) +
+                        " (web root " + options.web_root + ", broker " + options.broker + ")\n";
+  std::cerr << serving << std::flush;
   server.Run();
   running_server = nullptr;
   std::cerr << "foyer-gateway: stopped" << std::endl;

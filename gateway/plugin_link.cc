@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <iostream>
 #include <utility>
 
 #include "foyer/crypto.h"
@@ -21,6 +22,14 @@ Status ReadKeyFile(const std::string& path, std::string* key) {
   std::getline(file, *key);
   if (key->size() != 64) return Status::Invalid("the service credential in " + path + " is malformed");
   return Status::OK();
+}
+
+// One line on stderr in a single write, so that lines of other threads never
+// cut into it.
+void LogLine(const std::string& text) {
+  std::string line = "foyer-gateway: " + text + "\n";
+  std::cerr.write(line.data(), static_cast<std::streamsize>(line.size()));
+  std::cerr.flush();
 }
 
 }  // namespace
@@ -67,14 +76,31 @@ bool PluginLink::WaitConnected(int timeout_ms) {
 }
 
 void PluginLink::Run() {
+  // The link's state changes are logged once each (not every retry): the
+  // admin sees why the gateway cannot reach the broker, e.g. a certificate
+  // that the CA of broker_ca does not vouch for.
+  std::string last_error;
+  bool was_connected = false;
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
     if (!connected_.load()) {
+      if (was_connected) {
+        LogLine("lost the connection to the broker; reconnecting");
+        was_connected = false;
+      }
       lock.unlock();
       Status status = ConnectOnce();
       lock.lock();
-      if (!status.ok() && !stopping_) {
-        // Logged once per state change would be nicer; the reason is short.
+      if (status.ok() && connected_.load()) {
+        LogLine("connected to the broker at " + options_.broker);
+        was_connected = true;
+        last_error.clear();
+      } else if (!status.ok() && !stopping_) {
+        if (status.message() != last_error) {
+          last_error = status.message();
+          LogLine("cannot reach the broker at " + options_.broker + ": " + last_error +
+                  " (retrying every " + std::to_string(options_.retry_ms) + " ms)");
+        }
         wakeup_.wait_for(lock, std::chrono::milliseconds(options_.retry_ms),
                          [this] { return stopping_; });
       }

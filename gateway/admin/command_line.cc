@@ -135,6 +135,13 @@ int Run(const std::vector<std::string>& args, std::istream& in, std::ostream& ou
   context.out = &out;
   context.err = &err;
   context.env = env;
+  return RunCommand(args, context);
+}
+
+int RunCommand(const std::vector<std::string>& args, Context& context) {
+  std::ostream& out = *context.out;
+  std::ostream& err = *context.err;
+  const EnvFunction& env = context.env;
   try {
     context.global = ParseGlobalOptions(args, env);
     const std::vector<std::string>& rest = context.global.rest;

@@ -9,11 +9,18 @@
 #include <vector>
 
 #include "command_line.h"
+#include "foyer/cli/session.h"
 #include "foyer/status.h"
 #include "rest_client.h"
 
 namespace foyer {
 namespace admin {
+
+// Sends one op of docs/protocol.md §7 over MQTT, logged in as a person with
+// resolved `session` options (the token commands). OK with the response, or
+// the login's or the server's error.
+using MqttRequestFunction = std::function<Status(
+    const cli::SessionOptions& session, const nlohmann::json& request, nlohmann::json* response)>;
 
 // What every command gets.
 struct Context {
@@ -22,6 +29,9 @@ struct Context {
   std::ostream* out = nullptr;
   std::ostream* err = nullptr;
   EnvFunction env;
+  // Null: a real login through foyer_cli_session (OpenSession). Tests set
+  // their own.
+  MqttRequestFunction mqtt_request;
 };
 
 // A command returns its exit code; it throws UsageError for a wrong command
@@ -37,6 +47,10 @@ struct CommandSpec {
 };
 
 const std::vector<CommandSpec>& Commands();
+
+// Run() with a context made by the caller (tests set mqtt_request): parses
+// the global options in `args` into context.global and runs the command.
+int RunCommand(const std::vector<std::string>& args, Context& context);
 
 // rest_commands.cc
 int RunStatus(const std::vector<std::string>& args, Context& context);
@@ -58,6 +72,11 @@ bool ParseOrHelp(const std::vector<std::string>& args, const std::string& synops
 // backup_commands.cc
 int RunBackup(const std::vector<std::string>& args, Context& context);
 int RunRestore(const std::vector<std::string>& args, Context& context);
+
+// token_commands.cc (over MQTT as an admin person, not through the gateway)
+int RunTokenCreate(const std::vector<std::string>& args, Context& context);
+int RunTokenList(const std::vector<std::string>& args, Context& context);
+int RunTokenRevoke(const std::vector<std::string>& args, Context& context);
 
 // setup_command.cc
 int RunSetup(const std::vector<std::string>& args, Context& context);

@@ -1,6 +1,8 @@
 // TlsBrokerFixture: a household configured by the real `foyer-admin setup
 // --non-interactive` in a temporary directory, and a real mosquitto loading
 // the real plugin from that configuration (TLS listeners on 127.0.0.1).
+// It is tests/integration's BrokerFixture with its TLS option
+// (UseConfigFile): the same start, wait, stop, log and clean-up.
 //
 // SetUp() makes the directory and picks six free loopback ports; the test
 // runs RunAdminSetup() with its TLS flags, then StartBroker(). TearDown()
@@ -11,37 +13,32 @@
 
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <string>
 #include <vector>
 
+#include "broker_fixture.h"
 #include "process.h"
 
 namespace foyer {
 namespace admin {
 
-// Binds `count` loopback sockets at once (so the ports differ) and frees them.
-std::vector<int> FreeLoopbackPorts(int count);
-// True when 127.0.0.1:`port` accepts a TCP connection.
-bool LoopbackAccepts(int port);
-
-class TlsBrokerFixture : public ::testing::Test {
+class TlsBrokerFixture : public foyer_test::BrokerFixture {
  protected:
   // Indexes into ports_, in the order setup takes them.
   enum Port { kMqtts = 0, kWss, kHttps, kMqtt, kWs, kHttp, kPortCount };
 
+  // Does not start the broker (BrokerFixture::SetUp does): setup comes first.
   void SetUp() override;
-  void TearDown() override;
 
   // `foyer-admin setup --non-interactive` into dir_/etc (data in dir_/data)
   // with the ports, this process's user as run user and the build's plugin,
   // followed by `tls_args` (e.g. {"--tls", "generate", "--ip", "127.0.0.1"}).
   foyer_test::ProcessResult RunAdminSetup(const std::vector<std::string>& tls_args);
-  // Starts mosquitto with dir_/etc/mosquitto.conf and waits until both TLS
-  // listeners accept connections; fails the test otherwise.
-  void StartBroker();
-  // Stops it (SIGTERM, then SIGKILL after 10 s); expects a clean exit.
-  void StopBroker();
+  // Starts mosquitto with dir_/etc/mosquitto.conf and waits until it serves
+  // on both TLS listeners and the loopback one; fails the test otherwise.
+  // `data_dir`: the data directory that configuration now names (default
+  // dir_/data, as setup wrote it).
+  void StartBroker(const std::string& data_dir = "");
 
   // mqtts://127.0.0.1:<mqtts port>
   std::string MqttsUrl() const;
@@ -50,7 +47,6 @@ class TlsBrokerFixture : public ::testing::Test {
 
   std::string dir_;
   std::vector<int> ports_;
-  std::unique_ptr<foyer_test::Process> broker_;
 };
 
 }  // namespace admin

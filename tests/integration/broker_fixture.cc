@@ -31,7 +31,8 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-// Binds `count` sockets to 127.0.0.1:0 at once and returns their ports.
+}  // namespace
+
 std::vector<int> FreeLoopbackPorts(int count) {
   std::vector<int> sockets;
   std::vector<int> ports;
@@ -66,6 +67,8 @@ bool PortAcceptsConnections(int port) {
   close(fd);
   return ok;
 }
+
+namespace {
 
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
@@ -144,6 +147,15 @@ void BrokerFixture::Prepare() {
   ws_port_ = ports[1];
 }
 
+void BrokerFixture::UseConfigFile(const std::string& config_path, const std::string& data_dir,
+                                  int mqtt_port, const std::vector<int>& ready_ports) {
+  external_config_ = true;
+  config_path_ = config_path;
+  data_dir_ = data_dir;
+  mqtt_port_ = mqtt_port;
+  ready_ports_ = ready_ports;
+}
+
 std::string BrokerFixture::server_url() const {
   return "mqtt://127.0.0.1:" + std::to_string(mqtt_port_);
 }
@@ -155,6 +167,7 @@ std::string BrokerFixture::server_uri() const {
 std::string BrokerFixture::BrokerLog() const { return ReadFile(log_path_); }
 
 void BrokerFixture::WriteConfig() {
+  if (external_config_) return;
   std::string config = ReadFile(FOYER_MOSQUITTO_CONF_TEMPLATE);
   ASSERT_FALSE(config.empty()) << "cannot read " << FOYER_MOSQUITTO_CONF_TEMPLATE;
   config = ReplaceAll(config, "@FOYER_MQTT_PORT@", std::to_string(mqtt_port_));
@@ -180,7 +193,9 @@ bool BrokerFixture::WaitUntilServing(size_t log_offset, std::string* why) {
     std::string log = BrokerLog();
     bool announced = log.size() > log_offset &&
                      log.find(" running", log_offset) != std::string::npos;
-    if (announced && PortAcceptsConnections(mqtt_port_)) return true;
+    bool ready = announced && PortAcceptsConnections(mqtt_port_);
+    for (int port : ready_ports_) ready = ready && PortAcceptsConnections(port);
+    if (ready) return true;
     std::this_thread::sleep_for(milliseconds(50));
   }
   *why = "mosquitto did not announce it was running within 20 s";
@@ -207,7 +222,8 @@ void BrokerFixture::StartBroker() {
     broker_->Stop(seconds(5));
     broker_.reset();
     std::string log = BrokerLog().substr(log_offset);
-    if (first_start && log.find("Address already in use") != std::string::npos) {
+    if (first_start && !external_config_ &&
+        log.find("Address already in use") != std::string::npos) {
       std::vector<int> ports = FreeLoopbackPorts(2);
       ASSERT_EQ(ports.size(), 2u);
       mqtt_port_ = ports[0];

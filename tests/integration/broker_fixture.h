@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "process.h"
 
@@ -30,6 +31,15 @@ class BrokerFixture : public ::testing::Test {
 
   // Creates the temporary directory and picks the ports (SetUp does it).
   void Prepare();
+  // The TLS option: start the broker from `config_path`, a mosquitto.conf
+  // written by someone else (`foyer-admin setup` writes TLS listeners), instead
+  // of config/mosquitto.conf.in. `data_dir` is the plugin's data directory it
+  // names, `mqtt_port` its plain loopback MQTT port (server_url()), and the
+  // broker serves once every port of `ready_ports` accepts connections too.
+  // Call after Prepare(), before StartBroker(); SetPluginOption() then has no
+  // effect. May be called again (e.g. after moving the data directory).
+  void UseConfigFile(const std::string& config_path, const std::string& data_dir, int mqtt_port,
+                     const std::vector<int>& ready_ports);
   // Starts the broker and waits until it serves; fails the test if not.
   void StartBroker();
   // Stops the broker: SIGTERM, then SIGKILL after 10 s. Expects a clean exit.
@@ -52,6 +62,8 @@ class BrokerFixture : public ::testing::Test {
   std::string temp_dir_;
   std::string data_dir_;
   std::string config_path_;
+  bool external_config_ = false;
+  std::vector<int> ready_ports_;
   std::string log_path_;
   int mqtt_port_ = 0;
   int ws_port_ = 0;
@@ -62,6 +74,12 @@ class BrokerFixture : public ::testing::Test {
 
 // Reads a whole file ("" when it cannot be read).
 std::string ReadFile(const std::string& path);
+
+// Binds `count` sockets to 127.0.0.1:0 at once (so the ports differ), frees
+// them and returns their ports.
+std::vector<int> FreeLoopbackPorts(int count);
+// True when 127.0.0.1:`port` accepts a TCP connection.
+bool PortAcceptsConnections(int port);
 
 }  // namespace foyer_test
 
