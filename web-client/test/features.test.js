@@ -284,6 +284,19 @@ test('a changed key blocks sending until accepted; then a new epoch reaches the 
   await newBob.logout();
 });
 
+test('a reconnect refused (account disabled or reset) ends the session', async () => {
+  const dave = await registered('dave');
+  const ended = [];
+  dave.on('ended', (reason) => ended.push(reason));
+  const secret = dave.self.box.secretKey;
+  dave.transport.emitStatus('refused');
+  await settle();
+  assert.deepEqual(ended, ['account_refused']);
+  assert.equal(dave.status, 'logged_out');
+  assert.equal(dave.self, null);
+  assert.ok(secret.every((b) => b === 0));
+});
+
 test('logout wipes keys and decrypted messages from memory', async () => {
   const box = alice.self.box.secretKey;
   const sign = alice.self.sign.secretKey;
