@@ -94,8 +94,10 @@ class Client::Impl {
   void OnConnected();
   void ProcessLiveMessage(const std::string& conv, const std::string& payload);
   Status OpenMessage(const protocol::Envelope& envelope, Message* message);
-  Status SendOnce(const std::string& conv, const std::string& text, const std::string& reply_to,
-                  Message* stamped);
+  // `content` is the message plaintext object (docs/protocol.md §5).
+  Status SendOnce(const std::string& conv, const nlohmann::json& content, Message* stamped);
+  // SendOnce, and once more after learning a new epoch when refused.
+  Status SendContent(const std::string& conv, const nlohmann::json& content, Message* stamped);
   void CollectMessages(const std::string& conv, const nlohmann::json& envelopes,
                        std::vector<Message>* messages, std::vector<MessageError>* errors);
 

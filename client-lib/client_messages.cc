@@ -68,13 +68,27 @@ Status Client::Impl::OpenMessage(const protocol::Envelope& envelope, Message* me
   if (!status.ok()) return status;
   nlohmann::json content = nlohmann::json::parse(plaintext, nullptr, false);
   crypto::Wipe(&plaintext);
-  if (!content.is_object() || content.value("type", nlohmann::json()) != "text" ||
-      !content.contains("text") || !content["text"].is_string()) {
+  nlohmann::json type = content.is_object() ? content.value("type", nlohmann::json())
+                                             : nlohmann::json();
+  message->has_file = false;
+  message->file = protocol::FileRef();
+  if (type == "text") {
+    if (!content.contains("text") || !content["text"].is_string()) {
+      return Status::Invalid("unsupported message content");
+    }
+  } else if (type == "file") {
+    if (!content.contains("file") ||
+        !protocol::FileRefFromJson(content["file"], &message->file).ok() ||
+        (content.contains("text") && !content["text"].is_string())) {
+      return Status::Invalid("unsupported message content (a malformed file reference)");
+    }
+    message->has_file = true;
+  } else {
     return Status::Invalid("unsupported message content");
   }
   message->conv = envelope.conv;
   message->sender = envelope.from;
-  message->text = content["text"].get<std::string>();
+  message->text = content.value("text", std::string());
   message->reply_to.clear();
   if (content.contains("reply_to") && content["reply_to"].is_string()) {
     message->reply_to = content["reply_to"].get<std::string>();
@@ -121,8 +135,10 @@ void Client::Impl::ProcessLiveMessage(const std::string& conv, const std::string
   if (callback) callback(message);
 }
 
-Status Client::Impl::SendOnce(const std::string& conv, const std::string& text,
-                              const std::string& reply_to, Message* stamped) {
+Status Client::Impl::SendOnce(const std::string& conv, const nlohmann::json& content,
+                              Message* stamped) {
+  const std::string text = content.value("text", std::string());
+  const std::string reply_to = content.value("reply_to", std::string());
   bool rotate = false;
   uint32_t epoch = 0;
   {
@@ -150,8 +166,6 @@ Status Client::Impl::SendOnce(const std::string& conv, const std::string& text,
   status = KeyFor(conv, epoch, &key);
   if (!status.ok()) return status;
 
-  nlohmann::json content = {{"type", "text"}, {"text", text}};
-  if (!reply_to.empty()) content["reply_to"] = reply_to;
   std::string plaintext = content.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   if (plaintext.size() > protocol::kMaxPlaintextBytes) return Status::Limit("the text is too long");
   Outbox::Entry entry;
@@ -185,6 +199,9 @@ Status Client::Impl::SendOnce(const std::string& conv, const std::string& text,
   stamped->conv = conv;
   stamped->sender = user_;
   stamped->text = text;
+  stamped->has_file = content.contains("file");
+  stamped->file = protocol::FileRef();
+  if (stamped->has_file) protocol::FileRefFromJson(content["file"], &stamped->file);
   stamped->reply_to = reply_to;
   stamped->seq = result.seq;
   stamped->time = result.stime;
@@ -219,25 +236,32 @@ Status Client::Send(const std::string& conv, const std::string& text, const std:
   if (!reply_to.empty() && !protocol::ValidHexId(reply_to)) {
     return Status::Invalid("reply_to must be a message id (32 hex)");
   }
-  Status status = impl_->SendOnce(conv, text, reply_to, stamped);
+  nlohmann::json content = {{"type", "text"}, {"text", text}};
+  if (!reply_to.empty()) content["reply_to"] = reply_to;
+  return impl_->SendContent(conv, content, stamped);
+}
+
+Status Client::Impl::SendContent(const std::string& conv, const nlohmann::json& content,
+                                 Message* stamped) {
+  Status status = SendOnce(conv, content, stamped);
   if (status.code() != Status::Code::kDenied) return status;
   // Refused: the epoch may have moved on meanwhile. Learn the conversation's
   // state and keys, then try once more under the current epoch.
   uint32_t before = 0;
   {
-    std::lock_guard<std::mutex> lock(impl_->state_mutex_);
-    auto it = impl_->convs_.find(conv);
-    if (it == impl_->convs_.end()) return status;
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    auto it = convs_.find(conv);
+    if (it == convs_.end()) return status;
     before = it->second.epoch;
   }
-  Status refreshed = impl_->RefreshConversation(conv);
+  Status refreshed = RefreshConversation(conv);
   if (!refreshed.ok()) return refreshed;
   {
-    std::lock_guard<std::mutex> lock(impl_->state_mutex_);
-    const ConvState& state = impl_->convs_[conv];
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    const ConvState& state = convs_[conv];
     if (state.epoch == before && !state.rotate) return status;
   }
-  return impl_->SendOnce(conv, text, reply_to, stamped);
+  return SendOnce(conv, content, stamped);
 }
 
 size_t Client::OutboxSize() const { return impl_->outbox_.size(); }

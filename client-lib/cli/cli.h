@@ -61,6 +61,8 @@ int RunConv(GlobalOptions globals, const std::vector<std::string>& args);
 int RunSend(GlobalOptions globals, const std::vector<std::string>& args);
 int RunListen(GlobalOptions globals, const std::vector<std::string>& args);
 int RunHistory(GlobalOptions globals, const std::vector<std::string>& args);
+int RunSendFile(GlobalOptions globals, const std::vector<std::string>& args);
+int RunFetchFile(GlobalOptions globals, const std::vector<std::string>& args);
 
 }  // namespace cli
 }  // namespace foyer

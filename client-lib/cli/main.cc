@@ -24,6 +24,7 @@ const std::map<std::string, Command>& Commands() {
       {"fingerprint", foyer::cli::RunFingerprint}, {"trust", foyer::cli::RunTrust},
       {"conv", foyer::cli::RunConv},               {"send", foyer::cli::RunSend},
       {"listen", foyer::cli::RunListen},           {"history", foyer::cli::RunHistory},
+      {"send-file", foyer::cli::RunSendFile},      {"fetch-file", foyer::cli::RunFetchFile},
   };
   return commands;
 }
@@ -44,7 +45,9 @@ void PrintHelp(const foyer::cli::po::options_description& globals) {
                "  conv leave --conv ID\n"
                "  send --conv ID [TEXT...]                   (stdin if no TEXT) print the seq\n"
                "  listen [--conv ID] [--count N] [--timeout S]   JSON lines\n"
-               "  history --conv ID [--limit N]              JSON lines\n\n"
+               "  history --conv ID [--limit N]              JSON lines\n"
+               "  send-file --conv ID [--caption T] PATH     print the seq and file id\n"
+               "  fetch-file --conv ID --seq N [-o PATH]     save a shared file\n\n"
             << globals
             << "\nExit codes: 0 ok, 1 error, 2 usage, 3 timeout. See docs/cli.md.\n";
 }

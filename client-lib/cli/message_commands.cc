@@ -23,6 +23,12 @@ std::string MessageLine(const client::Message& message) {
   line["time"] = message.time;
   line["cmid"] = message.cmid;
   if (!message.reply_to.empty()) line["reply_to"] = message.reply_to;
+  if (message.has_file) {
+    line["file"] = {{"id", message.file.id},
+                    {"name", message.file.name},
+                    {"mime", message.file.mime},
+                    {"size", message.file.size}};
+  }
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

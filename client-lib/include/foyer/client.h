@@ -29,6 +29,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "foyer/crypto.h"
+#include "foyer/file_crypto.h"
 #include "foyer/key_pins.h"
 #include "foyer/status.h"
 #include "foyer/transport.h"
@@ -103,7 +104,9 @@ bool IsTimeout(const Status& status);
 struct Message {
   std::string conv;
   std::string sender;
-  std::string text;
+  std::string text;      // a file message: its caption, often empty
+  bool has_file = false;  // a file message (docs/protocol.md §10)
+  protocol::FileRef file;  // with has_file: the reference (key included)
   std::string reply_to;  // cmid of the message replied to, or empty
   uint64_t seq = 0;      // server sequence number in the conversation
   uint64_t time = 0;     // server time (stime), ms
@@ -214,6 +217,15 @@ class Client {
   // after each reconnect while this client lives.
   Status Send(const std::string& conv, const std::string& text, const std::string& reply_to,
               Message* stamped);
+  // Encrypts `data` under a fresh key, uploads it into `conv` and sends the
+  // message that shares it (docs/protocol.md §10). `name` is the name shown
+  // to the members (a base name), `mime` its type. Limit when the server
+  // refuses the size (its message says the limit).
+  Status SendFile(const std::string& conv, const std::string& name, const std::string& mime,
+                  const std::string& data, const std::string& caption, Message* stamped);
+  // Downloads the file a message refers to and checks it; `data` receives
+  // the plaintext. Denied when it does not decrypt or match its hash.
+  Status FetchFile(const std::string& conv, const protocol::FileRef& file, std::string* data);
   // Number of messages waiting in the outbox.
   size_t OutboxSize() const;
 
