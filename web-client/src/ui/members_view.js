@@ -79,7 +79,8 @@ export function openMembersDialog(session, convId, { onLeft }) {
     const title = el('input', {
       testid: 'rename-input', attrs: { value: conv.title ?? '', maxlength: 100, 'aria-label': t('members.rename_label') },
     });
-    body.replaceChildren(
+    // (replaceChildren would show a null as the text "null")
+    body.replaceChildren(...[
       el('form', {
         className: 'inline-form',
         on: { submit: (event) => { event.preventDefault(); run(() => conversations.keys.rename(conv.id, title.value.trim())); } },
@@ -90,7 +91,7 @@ export function openMembersDialog(session, convId, { onLeft }) {
         className: 'inline-form',
         on: { submit: (event) => { event.preventDefault(); run(() => conversations.keys.addMember(conv.id, select.value)); } },
       }, [select, el('button', { testid: 'member-add', text: t('members.add'), attrs: { type: 'submit' } })]) : null,
-    );
+    ].filter(Boolean));
   }
 
   const off = session.on('change', (what) => {

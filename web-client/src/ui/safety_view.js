@@ -48,7 +48,8 @@ export function openSafetyView(session, user) {
       return;
     }
     const me = session.directory.status(session.self.name);
-    body.replaceChildren(
+    // (replaceChildren would show a null as the text "null")
+    body.replaceChildren(...[
       status.changed ? keyWarning(session, user, draw) : null,
       el('p', { className: 'muted', text: t('safety.explain', { name: user }) }),
       digitsNode(status.fingerprint, 'safety-number'),
@@ -67,7 +68,7 @@ export function openSafetyView(session, user) {
         el('summary', { text: t('safety.yours') }),
         digitsNode(me.fingerprint, 'own-safety-number'),
       ]) : null,
-    );
+    ].filter(Boolean));
   };
   const off = session.on('change', (what) => { if (what === 'keys') draw(); });
   let handle = null;
