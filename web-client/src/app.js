@@ -92,6 +92,11 @@ async function main() {
   });
   window.addEventListener('pagehide', () => { if (session.self) session.logout(); });
   showLogin();
+  // An invite link opened in a tab already showing Foyer changes only the
+  // fragment: show the invite form.
+  window.addEventListener('hashchange', () => {
+    if (shell === null && inviteFromLocation()) showLogin();
+  });
   // The service worker caches the app shell only (see sw.js).
   if ('serviceWorker' in navigator && window.isSecureContext) {
     navigator.serviceWorker.register('sw.js').catch(() => {});

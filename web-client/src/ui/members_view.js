@@ -6,25 +6,31 @@ import { errorText, presenceText } from './format.js';
 import { openSafetyView } from './safety_view.js';
 
 // A destructive button that asks first: a click shows "<confirmText>" with a
-// `<testid>-confirm` button beside it.
-function confirmButton({ testid, text, confirmText, action }) {
+// `<testid>-confirm` button (and `<testid>-cancel`) beside it. `asking` (a Set
+// kept by the dialog) remembers open questions by `key` across redraws.
+function confirmButton({
+  testid, key, asking, text, confirmText, action,
+}) {
   const holder = el('span', { className: 'confirm' });
   const ask = el('button', {
     className: 'small danger', testid, text, attrs: { type: 'button' },
-    on: {
-      click: () => holder.replaceChildren(
-        el('span', { className: 'confirm-text', text: confirmText }),
-        el('button', {
-          className: 'small danger', testid: `${testid}-confirm`, text: t('dialog.confirm'), attrs: { type: 'button' },
-          on: { click: action },
-        }),
-        el('button', {
-          className: 'small', text: t('new.cancel'), attrs: { type: 'button' }, on: { click: () => holder.replaceChildren(ask) },
-        }),
-      ),
-    },
+    on: { click: () => { asking.add(key); question(); } },
   });
-  holder.append(ask);
+  function question() {
+    holder.replaceChildren(
+      el('span', { className: 'confirm-text', text: confirmText }),
+      el('button', {
+        className: 'small danger', testid: `${testid}-confirm`, text: t('dialog.confirm'), attrs: { type: 'button' },
+        on: { click: () => { asking.delete(key); action(); } },
+      }),
+      el('button', {
+        className: 'small', testid: `${testid}-cancel`, text: t('new.cancel'), attrs: { type: 'button' },
+        on: { click: () => { asking.delete(key); holder.replaceChildren(ask); } },
+      }),
+    );
+  }
+  if (asking.has(key)) question();
+  else holder.append(ask);
   return holder;
 }
 
@@ -33,6 +39,7 @@ export function openMembersDialog(session, convId, { onLeft }) {
   const me = session.self.name;
   const error = el('p', { className: 'form-error', testid: 'form-error', attrs: { role: 'alert' } });
   const body = el('div', { className: 'members-body' });
+  const asking = new Set();  // confirmations on screen (survive redraws)
   let handle = null;
 
   const run = async (action) => {
@@ -60,7 +67,7 @@ export function openMembersDialog(session, convId, { onLeft }) {
           on: { click: () => openSafetyView(session, name) },
         }),
         name === me ? null : confirmButton({
-          testid: 'member-remove', text: t('members.remove'), confirmText: t('members.remove_confirm', { name }),
+          testid: 'member-remove', key: `remove:${name}`, asking, text: t('members.remove'), confirmText: t('members.remove_confirm', { name }),
           action: () => run(() => conversations.keys.removeMember(conv.id, name)),
         }),
       ]),
@@ -77,7 +84,10 @@ export function openMembersDialog(session, convId, { onLeft }) {
     const select = el('select', { testid: 'member-add-select', attrs: { 'aria-label': t('members.add_label') } },
       candidates.map((name) => el('option', { text: name, attrs: { value: name } })));
     const title = el('input', {
-      testid: 'rename-input', attrs: { value: conv.title ?? '', maxlength: 100, 'aria-label': t('members.rename_label') },
+      testid: 'rename-input',
+      attrs: {
+        value: conv.title ?? '', maxlength: 100, 'aria-label': t('members.rename_label'), placeholder: t('members.rename_label'),
+      },
     });
     // (replaceChildren would show a null as the text "null")
     body.replaceChildren(...[
@@ -105,7 +115,7 @@ export function openMembersDialog(session, convId, { onLeft }) {
     error,
     el('div', { className: 'actions' }, [
       confirmButton({
-        testid: 'conv-leave', text: t('members.leave'), confirmText: t('members.leave_confirm'),
+        testid: 'conv-leave', key: 'leave', asking, text: t('members.leave'), confirmText: t('members.leave_confirm'),
         action: () => run(async () => {
           await conversations.keys.leave(convId);
           handle.close();
