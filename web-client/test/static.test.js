@@ -62,3 +62,14 @@ test('language: browser preference, saved choice, switch, placeholders', () => {
   assert.equal(t('conv.typing_one', { name: '<b>' }), '<b> is typing…');
   assert.equal(initLanguage(storage, ['fr-FR']), 'en', 'the saved choice wins');
 });
+
+test('the service worker caches exactly the app shell the build writes', () => {
+  const worker = readFileSync(join(SRC, 'sw.js'), 'utf8');
+  const shell = JSON.parse(/const SHELL = (\[[^\]]*\])/.exec(worker)[1].replace(/'/g, '"'));
+  const build = readFileSync(join(SRC, '..', 'build.mjs'), 'utf8');
+  const statics = JSON.parse(/const STATIC_FILES = (\[[^\]]*\])/.exec(build)[1].replace(/'/g, '"'));
+  assert.deepEqual([...shell].sort(), ['./', 'app.js', ...statics].sort());
+  assert.ok(!shell.includes('config.json'));
+  assert.match(worker, /__SHELL_VERSION__/);
+  assert.match(worker, /if \(path === null\) return;/, 'other requests are not intercepted');
+});
