@@ -346,6 +346,7 @@ TEST_F(TlsEndToEndTest, NewHouseholdFromSetupToRestoreOverTls) {
   std::filesystem::copy_file(old_data + "/master.key", fresh + "/master.key");
   ProcessResult restored = Admin({"restore", backup, "--data-dir", fresh});
   ASSERT_EQ(restored.exit_code, 0) << Describe(restored);
+  EXPECT_NE(restored.err.find("restore: "), std::string::npos) << restored.err;  // progress
   std::string config;
   ASSERT_TRUE(ReadWholeFile(dir_ + "/etc/foyer.conf", &config).ok());
   for (const std::string key : {"data_dir = ", "key_file = "}) {
