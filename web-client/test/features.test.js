@@ -284,6 +284,23 @@ test('a changed key blocks sending until accepted; then a new epoch reaches the 
   await newBob.logout();
 });
 
+test('presence: a newcomer hears the others again, live, once', async () => {
+  const wait = () => new Promise((resolve) => { setTimeout(resolve, 400); });
+  const sent = () => alice.transport.published.filter((p) => p.topic === 'foyer/p/alice').length;
+  const start = sent();
+  alice.handlePresence('zoe', JSON.stringify({ state: 'online', time: 1 }));
+  await wait();
+  assert.equal(sent(), start + 1, 'alice said she is online again');
+  alice.handlePresence('zoe', JSON.stringify({ state: 'online', time: 2 }));
+  await wait();
+  assert.equal(sent(), start + 1, 'not again while zoe stays online');
+  alice.handlePresence('zoe', JSON.stringify({ state: 'offline', time: 3 }));
+  alice.handlePresence('zoe', JSON.stringify({ state: 'online', time: 4 }));
+  await wait();
+  assert.equal(sent(), start + 2);
+  assert.equal(alice.presence.get('zoe').state, 'online');
+});
+
 test('a reconnect refused (account disabled or reset) ends the session', async () => {
   const dave = await registered('dave');
   const ended = [];

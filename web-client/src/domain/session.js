@@ -230,17 +230,31 @@ export class Session extends Emitter {
       try {
         const value = JSON.parse(text);
         if (value?.state !== 'online' && value?.state !== 'offline') return;
+        const before = this.presence.get(user)?.state;
         this.presence.set(user, {
           state: value.state, time: Number.isSafeInteger(value.time) ? value.time : 0,
         });
-        // Someone came online: maybe a new account, or new keys after a
-        // reset (the pins then warn at once, not at the next message).
-        if (value.state === 'online' && user !== this.self.name) this.scheduleUsersRefresh();
+        if (value.state === 'online' && before !== 'online' && user !== this.self.name) {
+          // Someone came online: maybe a new account, or new keys after a
+          // reset (the pins then warn at once, not at the next message).
+          this.scheduleUsersRefresh();
+          // And he may not get our retained presence (the broker's
+          // check_retain_source check refuses it today): say it again, live.
+          // Only on his transition to online, so two clients never loop.
+          this.scheduleAnnounce();
+        }
       } catch {
         return;
       }
     }
     this.emit('change', 'presence');
+  }
+
+  scheduleAnnounce() {
+    clearTimeout(this.announceTimer);
+    this.announceTimer = setTimeout(() => {
+      if (this.self !== null && this.status === 'online') this.announcePresence('online');
+    }, 300);
   }
 
   scheduleUsersRefresh() {
@@ -292,6 +306,7 @@ export class Session extends Emitter {
     }
     this.self = null;
     clearTimeout(this.usersTimer);
+    clearTimeout(this.announceTimer);
     this.ring.clear();
     this.outbox.clear();
     this.conversations.clear();
