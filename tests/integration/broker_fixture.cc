@@ -213,7 +213,7 @@ void BrokerFixture::StartBroker() {
     size_t log_offset = BrokerLog().size();
     broker_ = std::make_unique<Process>();
     ProcessOptions options;
-    options.argv = {FOYER_MOSQUITTO_PATH, "-c", config_path_};
+    options.argv = MosquittoCommand({FOYER_MOSQUITTO_PATH, "-c", config_path_});
     options.output_file = log_path_;
     std::string error;
     ASSERT_TRUE(broker_->Start(options, &error)) << error;

@@ -22,7 +22,7 @@ CliUser::CliUser(std::string name, std::string password, std::string home, std::
 
 ProcessOptions CliUser::Options(const std::vector<std::string>& args) const {
   ProcessOptions options;
-  options.argv = {FOYER_CLI_PATH, "--server", server_, "--user", name_, "--home", home_};
+  options.argv = TargetCommand({FOYER_CLI_PATH, "--server", server_, "--user", name_, "--home", home_});
   options.argv.insert(options.argv.end(), args.begin(), args.end());
   options.env["FOYER_PASSWORD"] = password_;
   return options;

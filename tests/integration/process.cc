@@ -9,6 +9,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
+
+#include "launchers.h"
 
 extern char** environ;
 
@@ -216,6 +219,24 @@ ProcessResult RunProcess(const ProcessOptions& options, std::chrono::millisecond
     return result;
   }
   return process.Wait(timeout);
+}
+
+namespace {
+
+std::vector<std::string> Prefixed(const std::vector<std::string>& launcher,
+                                  std::vector<std::string> argv) {
+  argv.insert(argv.begin(), launcher.begin(), launcher.end());
+  return argv;
+}
+
+}  // namespace
+
+std::vector<std::string> TargetCommand(std::vector<std::string> argv) {
+  return Prefixed(kTestLauncher, std::move(argv));
+}
+
+std::vector<std::string> MosquittoCommand(std::vector<std::string> argv) {
+  return Prefixed(kMosquittoLauncher, std::move(argv));
 }
 
 }  // namespace foyer_test

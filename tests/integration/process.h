@@ -75,6 +75,13 @@ class Process {
 // Runs a program to its end (or kills it after `timeout`).
 ProcessResult RunProcess(const ProcessOptions& options, std::chrono::milliseconds timeout);
 
+// The argv that runs one of our programs (`argv[0]` built for the target),
+// and the one that runs mosquitto: unchanged natively; under emulation
+// (scripts/cross-arm64) prefixed by FOYER_TEST_LAUNCHER and
+// FOYER_MOSQUITTO_LAUNCHER (CMake cache variables, see CMakeLists.txt).
+std::vector<std::string> TargetCommand(std::vector<std::string> argv);
+std::vector<std::string> MosquittoCommand(std::vector<std::string> argv);
+
 }  // namespace foyer_test
 
 #endif  // FOYER_TESTS_INTEGRATION_PROCESS_H_
