@@ -28,18 +28,26 @@ std::string HomeDirectory(const EnvFunction& env) {
   return entry != nullptr ? entry->pw_dir : "/tmp";
 }
 
-// build/bin/foyer-admin -> build/lib/foyer_plugin.so (the build tree's layout).
+// build/bin/foyer-admin -> build/lib/foyer_plugin.so (the build tree's
+// layout); /usr/bin/foyer-admin -> /usr/lib/foyer/foyer_plugin.so (the .deb's).
 std::string DefaultPluginPath() {
   char path[PATH_MAX];
   ssize_t size = readlink("/proc/self/exe", path, sizeof(path) - 1);
   if (size <= 0) return "/usr/lib/foyer/foyer_plugin.so";
   std::string exe(path, static_cast<size_t>(size));
   std::string bin_dir = exe.substr(0, exe.rfind('/'));
-  return bin_dir.substr(0, bin_dir.rfind('/')) + "/lib/foyer_plugin.so";
+  std::string prefix = bin_dir.substr(0, bin_dir.rfind('/'));
+  std::string packaged = prefix + "/lib/foyer/foyer_plugin.so";
+  if (access(packaged.c_str(), R_OK) == 0) return packaged;
+  return prefix + "/lib/foyer_plugin.so";
 }
 
+// The .deb creates the system account foyer for its services.
 std::string DefaultRunUser() {
-  if (geteuid() == 0) return getpwnam("mosquitto") != nullptr ? "mosquitto" : "root";
+  if (geteuid() == 0) {
+    if (getpwnam("foyer") != nullptr) return "foyer";
+    return getpwnam("mosquitto") != nullptr ? "mosquitto" : "root";
+  }
   passwd* entry = getpwuid(geteuid());
   return entry != nullptr ? entry->pw_name : "root";
 }
@@ -81,9 +89,11 @@ po::options_description SetupOptionsDescription() {
       "tls-ca", po::value<std::string>()->value_name("FILE"),
       "CA certificate to give the family (files mode, optional)")(
       "run-user", po::value<std::string>()->value_name("USER"),
-      "account of mosquitto and the gateway (default: mosquitto as root, else you)")(
+      "account of mosquitto and the gateway (default as root: foyer, the package's, "
+      "else mosquitto; else you)")(
       "plugin", po::value<std::string>()->value_name("FILE"),
-      "the foyer plugin module (default: beside this program, ../lib/foyer_plugin.so)")(
+      "the foyer plugin module (default: beside this program, ../lib/foyer_plugin.so, "
+      "or ../lib/foyer/foyer_plugin.so when packaged)")(
       "force", po::bool_switch(), "replace an existing configuration (the CA is kept)");
   return options;
 }
