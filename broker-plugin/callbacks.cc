@@ -105,6 +105,9 @@ int OnMessage(int, void* event_data, void* userdata) {
     MessageVerdict verdict = ServerOf(userdata).OnMessage(
         event->client, event->topic, payload, event->retain, &new_topic, &new_payload);
     if (verdict == MessageVerdict::kDeny) return MOSQ_ERR_ACL_DENIED;
+    // Any error but ACL_DENIED makes mosquitto drop the message unacknowledged
+    // and disconnect the client (MQTT 5: DISCONNECT 0x80).
+    if (verdict == MessageVerdict::kRetryLater) return MOSQ_ERR_UNKNOWN;
     if (verdict == MessageVerdict::kPass) return MOSQ_ERR_SUCCESS;
     char* topic = mosquitto_strdup(new_topic.c_str());
     if (topic == nullptr) return MOSQ_ERR_ACL_DENIED;

@@ -109,8 +109,10 @@ MessageVerdict Server::OnEnvelope(const Session& session, std::string_view conv,
   batch.Put(CountersKey(conv_raw), EncodeCounters(counters));
   status = store_->Write(batch);
   if (!status.ok()) {
+    // Not a refusal (PUBACK 0x87 makes clients drop the message): the
+    // sender is disconnected and sends it again from its outbox.
     Log(LogLevel::kError, "cannot store a message: " + status.ToString());
-    return MessageVerdict::kDeny;
+    return MessageVerdict::kRetryLater;
   }
   conversation.counters = counters;
   *new_payload = std::move(stamped);

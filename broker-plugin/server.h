@@ -63,6 +63,8 @@ enum class MessageVerdict {
   kPass,     // deliver unchanged
   kRewrite,  // deliver `new_payload` on `new_topic`
   kRewriteTopic,  // deliver the payload unchanged on `new_topic`
+  kRetryLater,    // the store cannot write: disconnect the client, which keeps
+                  // the message (unacknowledged) and sends it again later
 };
 
 class Server {
