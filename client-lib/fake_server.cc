@@ -326,10 +326,58 @@ nlohmann::json FakeServer::Handle(const std::string& user, const nlohmann::json&
         ok["convs"].push_back(ConvJson(entry.first, entry.second));
       }
     }
+  } else if (op.rfind("file_", 0) == 0) {
+    return HandleFile(user, op, request);
   } else {
     return HandleConv(user, op, request);
   }
   return ok;
+}
+
+nlohmann::json FakeServer::HandleFile(const std::string& user, const std::string& op,
+                                      const nlohmann::json& request) {
+  auto error = [](const char* code, const char* message) {
+    return nlohmann::json{{"ok", false}, {"error", code}, {"message", message}};
+  };
+  const std::string conv = request.value("conv", "");
+  auto member = [&](const std::string& id) {
+    auto it = convs_.find(id);
+    return it != convs_.end() &&
+           std::count(it->second.members.begin(), it->second.members.end(), user) != 0;
+  };
+  if (op == "file_begin") {
+    if (!member(conv)) return error("denied", "not a member of this conversation");
+    if (request["size"].get<uint64_t>() > 100000) return error("limit", "the limit is 100000");
+    std::string id = crypto::RandomIdHex();
+    File& file = files_[id];
+    file.conv = conv;
+    file.size = request["size"];
+    file.chunks.resize(protocol::FileChunkCount(file.size));
+    return {{"ok", true}, {"file", id}, {"chunks", file.chunks.size()}, {"chunk_bytes", 65536}};
+  }
+  auto it = files_.find(request.value("file", ""));
+  if (it == files_.end()) return error("not_found", "unknown file");
+  File& file = it->second;
+  const uint64_t index = request.value("index", uint64_t{0});
+  if (op == "file_put") {
+    std::string data;
+    crypto::FromBase64(request.value("data", ""), &data);
+    file.chunks.at(index) = data;
+    return {{"ok", true}};
+  }
+  if (op == "file_end" || op == "file_abort") return {{"ok", true}};
+  if (op == "file_get") {
+    if (!member(file.conv) || file.conv != conv) return error("denied", "not a member");
+    return {{"ok", true}, {"data", crypto::ToBase64(file.chunks.at(index))},
+            {"chunks", file.chunks.size()}, {"size", file.size}};
+  }
+  return error("invalid", "unknown op");
+}
+
+void FakeServer::CorruptFileChunk(const std::string& file, size_t index) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string& chunk = files_.at(file).chunks.at(index);
+  chunk[chunk.size() / 2] ^= 1;
 }
 
 nlohmann::json FakeServer::HandleConv(const std::string& user, const std::string& op,

@@ -55,6 +55,9 @@ class FakeServer {
   void Inject(const std::string& conv, const std::string& payload);
   // Stored envelopes of `conv`, as JSON with seq.
   std::vector<nlohmann::json> Stored(const std::string& conv);
+  // Flips a byte of a stored file chunk (file ops of protocol §10: ids are
+  // 32 hex, chunks kept as sent, no limits).
+  void CorruptFileChunk(const std::string& file, size_t index);
   // Waits until the delivery thread has run everything queued so far.
   void Flush();
 
@@ -83,6 +86,8 @@ class FakeServer {
   nlohmann::json Handle(const std::string& user, const nlohmann::json& request);
   nlohmann::json HandleConv(const std::string& user, const std::string& op,
                             const nlohmann::json& request);
+  nlohmann::json HandleFile(const std::string& user, const std::string& op,
+                            const nlohmann::json& request);
   nlohmann::json ConvJson(const std::string& id, const Conv& conv);
   void DeliverLocked(const std::string& topic, const std::string& payload);
   void NotifyLocked(const std::string& user, const nlohmann::json& event);
@@ -93,6 +98,12 @@ class FakeServer {
   std::map<std::string, User> users_;
   std::map<std::string, std::pair<std::string, std::string>> invites_;  // secret hex -> name, role
   std::map<std::string, Conv> convs_;
+  struct File {
+    std::string conv;
+    uint64_t size = 0;
+    std::vector<std::string> chunks;  // raw
+  };
+  std::map<std::string, File> files_;  // by id
   std::map<FakeTransport*, std::string> sessions_;  // transport -> user
 
   std::mutex queue_mutex_;
