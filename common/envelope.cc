@@ -407,23 +407,26 @@ namespace internal {
 
 void AppendBase64Url(std::string* out, std::string_view bytes) {
   const auto* in = reinterpret_cast<const uint8_t*>(bytes.data());
-  size_t size = bytes.size(), i = 0;
-  out->reserve(out->size() + (size + 2) / 3 * 4);
+  const size_t size = bytes.size();
+  size_t at = out->size();
+  out->resize(at + size / 3 * 4 + (size % 3 == 0 ? 0 : size % 3 + 1));
+  char* text = out->data() + at;
+  size_t i = 0;
   for (; i + 3 <= size; i += 3) {
     uint32_t group = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
-    out->push_back(kBase64UrlAlphabet[group >> 18]);
-    out->push_back(kBase64UrlAlphabet[(group >> 12) & 63]);
-    out->push_back(kBase64UrlAlphabet[(group >> 6) & 63]);
-    out->push_back(kBase64UrlAlphabet[group & 63]);
+    *text++ = kBase64UrlAlphabet[group >> 18];
+    *text++ = kBase64UrlAlphabet[(group >> 12) & 63];
+    *text++ = kBase64UrlAlphabet[(group >> 6) & 63];
+    *text++ = kBase64UrlAlphabet[group & 63];
   }
   if (size - i == 1) {
-    out->push_back(kBase64UrlAlphabet[in[i] >> 2]);
-    out->push_back(kBase64UrlAlphabet[(in[i] & 3) << 4]);
+    *text++ = kBase64UrlAlphabet[in[i] >> 2];
+    *text++ = kBase64UrlAlphabet[(in[i] & 3) << 4];
   } else if (size - i == 2) {
     uint32_t group = (in[i] << 8) | in[i + 1];
-    out->push_back(kBase64UrlAlphabet[group >> 10]);
-    out->push_back(kBase64UrlAlphabet[(group >> 4) & 63]);
-    out->push_back(kBase64UrlAlphabet[(group << 2) & 63]);
+    *text++ = kBase64UrlAlphabet[group >> 10];
+    *text++ = kBase64UrlAlphabet[(group >> 4) & 63];
+    *text++ = kBase64UrlAlphabet[(group << 2) & 63];
   }
 }
 
