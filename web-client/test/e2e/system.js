@@ -282,7 +282,7 @@ export async function violations(page) {
 export async function screenshot(page, name) {
   const dir = join(ARTIFACTS, 'screenshots');
   mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`) });
+  await page.screenshot({ path: join(dir, `${name}.png`), timeout: 60000 });
 }
 
 export { assert, sleep, waitFor };
