@@ -14,7 +14,7 @@ set(ENV{PKG_CONFIG_PATH} "")
 # Test programs (and gtest_discover_tests) run under user-mode emulation;
 # `-L /` takes the arm64 dynamic loader and libc from the multiarch tree
 # (not /usr/aarch64-linux-gnu: mixing two libc builds hangs threaded programs).
-set(CMAKE_CROSSCOMPILING_EMULATOR "qemu-aarch64;-L;/")
+set(CMAKE_CROSSCOMPILING_EMULATOR "/usr/bin/qemu-aarch64;-L;/")
 # Host programs (node, npm, curl, mosquitto_pub) come from the build machine;
 # libraries, headers and packages must be the arm64 ones.
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
