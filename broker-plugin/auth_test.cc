@@ -123,6 +123,20 @@ TEST_F(AuthTest, LockoutPerAddress) {
   EXPECT_TRUE(TryLogin("bob", "bob", crypto::ToHex(bob.auth_key), "7.7.7.7"));
 }
 
+TEST_F(AuthTest, LockedAccountDoesNotLockOutOthers) {
+  Open();
+  testing::TestUser& bob = AddUser("bob");
+  testing::TestUser& carol = AddUser("carol");
+  std::string bad = crypto::ToHex(crypto::RandomBytes(32));
+  // bob's account is locked from one address...
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(TryLogin("bob", "bob", bad, "6.6.6.6"));
+  EXPECT_FALSE(TryLogin("bob", "bob", crypto::ToHex(bob.auth_key), "6.6.6.6"));
+  EXPECT_FALSE(TryLogin("bob", "bob", crypto::ToHex(bob.auth_key), "7.7.7.7"));
+  // ...carol still logs in, from the same address and from another one.
+  EXPECT_TRUE(TryLogin("carol", "carol", crypto::ToHex(carol.auth_key), "6.6.6.6"));
+  EXPECT_TRUE(TryLogin("carol", "carol", crypto::ToHex(carol.auth_key), "7.7.7.7"));
+}
+
 TEST(LockoutTest, DoublesUpToFifteenMinutes) {
   Lockout lockout;
   uint64_t now = 1000;

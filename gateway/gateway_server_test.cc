@@ -100,9 +100,19 @@ class GatewayServerTest : public ::testing::Test {
     return {{"Authorization", "Bearer " + token}};
   }
 
-  // Sends `request` as raw bytes and returns the whole answer.
-  std::string Raw(const std::string& request) {
+  // Sends `request` as raw bytes and returns the whole answer. `source`
+  // binds the local end to another loopback address (a different peer).
+  std::string Raw(const std::string& request, const std::string& source = "") {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (!source.empty()) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      if (::inet_pton(AF_INET, source.c_str(), &local.sin_addr) != 1 ||
+          ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof(local)) != 0) {
+        ::close(fd);
+        return "";
+      }
+    }
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(server_->bound_port()));
@@ -257,6 +267,17 @@ TEST_F(GatewayServerTest, WrongTokensLockOutThePeerAddress) {
   size_t calls = backend_.calls.size();
   EXPECT_EQ(client_->Get("/api/v1/users", Auth())->status, 429);
   EXPECT_EQ(backend_.calls.size(), calls);  // refused without asking the plugin
+  // Claiming to be another client does not lift the lock...
+  httplib::Headers spoofed = Auth();
+  spoofed.emplace("X-Forwarded-For", "127.0.0.2");
+  spoofed.emplace("X-Real-IP", "127.0.0.2");
+  spoofed.emplace("Forwarded", "for=127.0.0.2");
+  EXPECT_EQ(client_->Get("/api/v1/users", spoofed)->status, 429);
+  // ...while a client really connecting from another address is not locked.
+  const std::string request = "GET /api/v1/users HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                              kGoodToken + "\r\nConnection: close\r\n\r\n";
+  EXPECT_EQ(Raw(request, "127.0.0.2").substr(0, 12), "HTTP/1.1 200");
+  EXPECT_EQ(Raw(request).substr(0, 12), "HTTP/1.1 429");
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
   EXPECT_EQ(client_->Get("/api/v1/users", Auth())->status, 200);
   // Another failure after the lock: the next lock is longer (4 s).
