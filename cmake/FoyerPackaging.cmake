@@ -61,7 +61,8 @@ if(CMAKE_CROSSCOMPILING AND CMAKE_SYSTEM_PROCESSOR STREQUAL "aarch64")
 endif()
 # Debian's broker and the libraries the programs link (dpkg-shlibdeps; for
 # arm64, on the arm64 libraries installed by scripts/cross-arm64).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "mosquitto (>= 2.0), adduser")
+# procps: /bin/kill of the broker unit's ExecReload.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "mosquitto (>= 2.0), adduser, procps")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${PROJECT_SOURCE_DIR}/packaging/debian/postinst
