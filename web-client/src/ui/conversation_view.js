@@ -53,13 +53,24 @@ export class ConversationView {
     this.loadingOlder = false;
     this.replyTo = null;  // cmid of the message being answered
     this.urls = new AttachmentUrls();  // object URLs of the files shown
+    this.drafts = new Map();  // conversation id -> text typed and not sent
+  }
+
+  // Keeps the text being typed in the conversation shown (for when it is
+  // opened again: another conversation, the admin page, a new one).
+  saveDraft() {
+    if (this.convId === null || !this.input) return;
+    if (this.input.value) this.drafts.set(this.convId, this.input.value);
+    else this.drafts.delete(this.convId);
   }
 
   open(convId) {
+    this.saveDraft();
     this.urls.revokeAll();
     this.convId = convId;
     this.replyTo = null;
     this.build();
+    this.input.value = this.drafts.get(convId) ?? '';
     this.render({ stickToBottom: true });
   }
 

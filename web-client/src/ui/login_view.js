@@ -7,9 +7,9 @@ import { errorText } from './format.js';
 export const MIN_PASSWORD_LENGTH = 8;
 
 
-export function languageSwitch(storage) {
+export function languageSwitch(storage, testid = 'lang-switch') {
   const select = el('select', {
-    className: 'lang', testid: 'lang-switch', attrs: { 'aria-label': t('lang.label') },
+    className: 'lang', testid, attrs: { 'aria-label': t('lang.label') },
     on: { change: (event) => setLanguage(event.target.value, storage) },
   }, LANGUAGES.map((lang) => el('option', {
     text: lang === 'fr' ? 'Français' : 'English', attrs: { value: lang, selected: lang === language() },
@@ -22,6 +22,7 @@ export function languageSwitch(storage) {
 // `notice` names why the last session ended (an error.* message).
 export function renderLogin(root, { actions, initial, storage }) {
   let mode = initial.invite ? 'register' : 'login';
+  let typed = null;  // the previous draw's name and code fields
   const draw = () => {
     const error = el('p', {
       className: 'form-error', testid: 'form-error', attrs: { role: 'alert' },
@@ -33,6 +34,12 @@ export function renderLogin(root, { actions, initial, storage }) {
     const code = el('input', { testid: 'register-code', attrs: { name: 'code', autocomplete: 'off', spellcheck: 'false', required: true, value: initial.invite ?? '' } });
     const password = el('input', { testid: mode === 'login' ? 'login-password' : 'register-password', attrs: { name: 'password', type: 'password', required: true, autocomplete: mode === 'login' ? 'current-password' : 'new-password' } });
     const confirm = el('input', { testid: 'register-confirm', attrs: { name: 'confirm', type: 'password', required: true, autocomplete: 'new-password' } });
+    // A redraw (language, login/invite switch) keeps the name and code typed.
+    if (typed !== null) {
+      user.value = typed.user.value;
+      code.value = typed.code.value;
+    }
+    typed = { user, code };
     const submit = el('button', { className: 'primary', testid: mode === 'login' ? 'login-submit' : 'register-submit', text: t(mode === 'login' ? 'login.submit' : 'register.submit'), attrs: { type: 'submit' } });
     const fields = mode === 'login'
       ? [field(t('login.user'), user), field(t('login.password'), password)]

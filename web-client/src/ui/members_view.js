@@ -5,6 +5,16 @@ import { el, openDialog } from './dom.js';
 import { errorText, presenceText } from './format.js';
 import { openSafetyView } from './safety_view.js';
 
+// Makes `select` offer `values` (in order) while keeping the option the
+// person picked, if it is still offered; untouched when nothing changed.
+export function syncOptions(select, values) {
+  const current = [...select.options].map((option) => option.value);
+  if (current.length === values.length && current.every((value, i) => value === values[i])) return;
+  const picked = select.value;
+  select.replaceChildren(...values.map((value) => el('option', { text: value, attrs: { value } })));
+  if (values.includes(picked)) select.value = picked;
+}
+
 // A destructive button that asks first: a click shows "<confirmText>" with a
 // `<testid>-confirm` button (and `<testid>-cancel`) beside it. `asking` (a Set
 // kept by the dialog) remembers open questions by `key` across redraws.
@@ -38,18 +48,21 @@ export function openMembersDialog(session, convId, { onLeft }) {
   const conversations = session.conversations;
   const me = session.self.name;
   const error = el('p', { className: 'form-error', testid: 'form-error', attrs: { role: 'alert' } });
-  const body = el('div', { className: 'members-body' });
   const asking = new Set();  // confirmations on screen (survive redraws)
   let handle = null;
 
+  // Returns whether the action succeeded.
   const run = async (action) => {
     error.textContent = '';
+    let done = false;
     try {
       await action();
+      done = true;
     } catch (failure) {
       error.textContent = errorText(failure);
     }
     draw();
+    return done;
   };
 
   function memberRow(conv, name) {
@@ -74,34 +87,55 @@ export function openMembersDialog(session, convId, { onLeft }) {
     ]);
   }
 
+  // The input controls are made once: a redraw (presence, keys, people,
+  // the conversation) updates the list around them and never replaces
+  // them, so what someone is typing or has picked stays.
+  let titleEdited = false;  // the rename field holds the person's own text
+  const title = el('input', {
+    testid: 'rename-input',
+    attrs: { maxlength: 100, 'aria-label': t('members.rename_label'), placeholder: t('members.rename_label') },
+    on: { input: () => { titleEdited = true; } },
+  });
+  const renameForm = el('form', {
+    className: 'inline-form',
+    on: {
+      submit: async (event) => {
+        event.preventDefault();
+        const wanted = title.value.trim();
+        if (await run(() => conversations.keys.rename(convId, wanted))) {
+          if (title.value.trim() === wanted) titleEdited = false;
+          draw();
+        }
+      },
+    },
+  }, [title, el('button', { testid: 'rename-submit', text: t('members.rename'), attrs: { type: 'submit' } })]);
+  const count = el('h3');
+  const list = el('ul', { className: 'member-list' });
+  const select = el('select', { testid: 'member-add-select', attrs: { 'aria-label': t('members.add_label') } });
+  const addForm = el('form', {
+    className: 'inline-form',
+    on: {
+      submit: (event) => {
+        event.preventDefault();
+        const name = select.value;
+        if (name) run(() => conversations.keys.addMember(convId, name));
+      },
+    },
+  }, [select, el('button', { testid: 'member-add', text: t('members.add'), attrs: { type: 'submit' } })]);
+  const body = el('div', { className: 'members-body' }, [renameForm, count, list, addForm]);
+
   function draw() {
     const conv = conversations.get(convId);
     if (conv === null) {
       handle?.close();
       return;
     }
+    if (!titleEdited) title.value = conv.title ?? '';
+    count.textContent = t('conv.members', { count: conv.members.length });
+    list.replaceChildren(...[...conv.members].sort().map((name) => memberRow(conv, name)));
     const candidates = [...session.users.keys()].filter((name) => !conv.members.includes(name)).sort();
-    const select = el('select', { testid: 'member-add-select', attrs: { 'aria-label': t('members.add_label') } },
-      candidates.map((name) => el('option', { text: name, attrs: { value: name } })));
-    const title = el('input', {
-      testid: 'rename-input',
-      attrs: {
-        value: conv.title ?? '', maxlength: 100, 'aria-label': t('members.rename_label'), placeholder: t('members.rename_label'),
-      },
-    });
-    // (replaceChildren would show a null as the text "null")
-    body.replaceChildren(...[
-      el('form', {
-        className: 'inline-form',
-        on: { submit: (event) => { event.preventDefault(); run(() => conversations.keys.rename(conv.id, title.value.trim())); } },
-      }, [title, el('button', { testid: 'rename-submit', text: t('members.rename'), attrs: { type: 'submit' } })]),
-      el('h3', { text: t('conv.members', { count: conv.members.length }) }),
-      el('ul', { className: 'member-list' }, [...conv.members].sort().map((name) => memberRow(conv, name))),
-      candidates.length > 0 ? el('form', {
-        className: 'inline-form',
-        on: { submit: (event) => { event.preventDefault(); run(() => conversations.keys.addMember(conv.id, select.value)); } },
-      }, [select, el('button', { testid: 'member-add', text: t('members.add'), attrs: { type: 'submit' } })]) : null,
-    ].filter(Boolean));
+    syncOptions(select, candidates);
+    addForm.hidden = candidates.length === 0;
   }
 
   const off = session.on('change', (what) => {

@@ -87,7 +87,9 @@ export class ShellView {
   }
 
   select(convId) {
+    this.conversationView.saveDraft();
     this.adminOpen = false;
+    this.mainMode = convId === null ? 'empty' : 'conv';
     this.selected = convId;
     this.layout.classList.toggle('show-conv', convId !== null);
     if (convId === null) {
@@ -100,6 +102,8 @@ export class ShellView {
   }
 
   openAdmin() {
+    this.conversationView.saveDraft();
+    this.mainMode = 'admin';
     this.selected = null;
     this.adminOpen = true;
     this.layout.classList.add('show-conv');
@@ -108,6 +112,8 @@ export class ShellView {
   }
 
   async newConversation() {
+    this.conversationView.saveDraft();
+    this.mainMode = 'new';
     this.adminOpen = false;
     this.layout.classList.add('show-conv');
     // People invited since login appear too.
@@ -152,6 +158,8 @@ export class ShellView {
       el('label', { className: 'check' }, [enable, el('span', { text: t('settings.notify') })]),
       el('label', { className: 'check' }, [showText, el('span', { text: t('settings.show_text') })]),
       note,
+      // On a phone the top bar has no room for the language switch: it is here.
+      el('label', { className: 'field settings-lang' }, [el('span', { text: t('lang.label') }), languageSwitch(this.storage, 'settings-lang')]),
       el('div', { className: 'actions' }, [el('button', {
         testid: 'settings-close', text: t('dialog.close'), attrs: { type: 'button' }, on: { click: () => handle.close() },
       })]),
@@ -179,21 +187,27 @@ export class ShellView {
   }
 
   markReadIfVisible() {
-    if (this.selected && document.visibilityState === 'visible') {
+    if (this.selected && this.mainMode === 'conv' && document.visibilityState === 'visible') {
       this.session.conversations.markRead(this.selected);
     }
   }
 
+  // Only the conversation on screen follows changes: the new-conversation
+  // form and the admin page are never redrawn under the person's fingers.
   onChange(what) {
-    if (what === this.selected) {
+    const showing = this.mainMode === 'conv';
+    if (showing && what === this.selected) {
       this.conversationView.scheduleRender();
       this.markReadIfVisible();
-    } else if (this.selected && (what === 'keys' || what === 'presence')) {
+    } else if (showing && this.selected && (what === 'keys' || what === 'presence')) {
       this.conversationView.scheduleRender();
     }
     if (what === 'conversations' && this.selected && !this.session.conversations.get(this.selected)) {
-      this.select(null);
-      return;
+      if (showing) {
+        this.select(null);
+        return;
+      }
+      this.selected = null;  // gone while another page is shown: cancel goes to the list
     }
     this.renderList();
   }
