@@ -1,7 +1,8 @@
 // Views that redraw on events (presence, keys, people, the conversation)
 // must not replace the controls a person is using: the members dialog's
 // rename field and add-member list keep what was typed or picked. Runs the
-// real view against a minimal DOM (only what src/ui/dom.js and the view use).
+// real views against a minimal DOM (only what src/ui/dom.js and the views use);
+// also the composer's per-conversation draft and the login page's redraw.
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 
@@ -24,7 +25,11 @@ class FakeNode {
 
   set textContent(text) { this.replaceChildren(); this.ownText = String(text); }
 
-  setAttribute(name, value) { this.attributes.set(name, String(value)); }
+  setAttribute(name, value) {
+    this.attributes.set(name, String(value));
+    if (name === 'value' && this.tagName === 'INPUT') this.ownValue = String(value);
+    if (name === 'selected') this.selected = true;
+  }
 
   getAttribute(name) { return this.attributes.get(name) ?? null; }
 
@@ -61,6 +66,10 @@ class FakeNode {
   }
 
   showModal() { this.open = true; }
+
+  focus() {}
+
+  get firstElementChild() { return this.children[0] ?? null; }
 
   close() { this.open = false; this.dispatch('close'); }
 
@@ -184,4 +193,46 @@ test('members dialog: the conversation gone closes the dialog', async () => {
   conv.id = 'gone';
   session.emit('c1');
   assert.equal(dialog.parentNode, null);
+});
+
+test('conversation view: the text being typed in a conversation is still there when it is opened again', async () => {
+  const { ConversationView } = await import('../src/ui/conversation_view.js');
+  const conv = (id) => ({
+    id, members: ['alice', 'bob'], hasOlder: false,
+    displayName: () => id, sortedMessages: () => [], typingPeers: () => [],
+  });
+  const convs = new Map([['c1', conv('c1')], ['c2', conv('c2')]]);
+  const session = {
+    self: { name: 'alice' },
+    presence: new Map(),
+    directory: { warnings: () => [] },
+    now: () => 0,
+    outbox: { forConversation: () => [] },
+    conversations: { get: (id) => convs.get(id) ?? null, typing: () => {} },
+  };
+  const root = new FakeNode('section');
+  const view = new ConversationView(root, { session, onBack: () => {} });
+  view.open('c1');
+  root.byTestid('composer-input')[0].value = 'half a sentence';
+  view.open('c2');
+  assert.equal(root.byTestid('composer-input')[0].value, '', 'a draft leaked into another conversation');
+  root.byTestid('composer-input')[0].value = 'for c2';
+  view.saveDraft();  // the shell leaves for the admin page or a new conversation
+  view.open('c1');
+  assert.equal(root.byTestid('composer-input')[0].value, 'half a sentence');
+  view.open('c2');
+  assert.equal(root.byTestid('composer-input')[0].value, 'for c2');
+});
+
+test('login page: a redraw (language switched) keeps the name and the invite code typed', async () => {
+  const { renderLogin } = await import('../src/ui/login_view.js');
+  const root = new FakeNode('div');
+  const screen = renderLogin(root, { actions: {}, initial: {}, storage: null });
+  root.byTestid('login-user')[0].value = 'bob';
+  screen.redraw();
+  assert.equal(root.byTestid('login-user')[0].value, 'bob');
+  root.byTestid('login-toggle')[0].dispatch('click');  // "I have an invite"
+  root.byTestid('register-code')[0].value = 'AQtsa9Z-code';
+  screen.redraw();
+  assert.equal(root.byTestid('register-code')[0].value, 'AQtsa9Z-code');
 });
