@@ -306,6 +306,11 @@ step('the admin page invites a person whose link works', async () => {
   await screenshot(admin.page, 'desktop-8-admin');
   await admin.page.setViewportSize(PHONE);
   await screenshot(admin.page, 'phone-8-admin');
+  // An admin's top bar holds on one line on a phone (Log out did wrap).
+  const adminBox = await admin.page.locator(SEL.adminOpen).boundingBox();
+  const logoutBox = await admin.page.locator(SEL.logout).boundingBox();
+  assert.ok(Math.abs(adminBox.y - logoutBox.y) < 4 && logoutBox.x + logoutBox.width <= PHONE.width,
+    `phone top bar wraps: Admin at ${JSON.stringify(adminBox)}, Log out at ${JSON.stringify(logoutBox)}`);
   const erin = await openPerson(system, { viewport: PHONE });
   // The link names the gateway's public address; open it here.
   await redeem(erin.page, `${system.url}${link.slice(link.indexOf('#'))}`, 'erin password 123');
@@ -328,6 +333,20 @@ step('screens at phone and desktop sizes are saved as artefacts', async () => {
   await alice.page.click(SEL.newConversation);
   await alice.page.locator(SEL.newForm).waitFor();
   await screenshot(alice.page, 'desktop-4-new-conversation');
+  // A long title in the phone header ends with an ellipsis and leaves the
+  // Members button on screen (the layout is measured with such a title).
+  const header = await bob.page.locator(SEL.convTitle).evaluate((title) => {
+    title.textContent = 'A very long conversation title for the whole family and friends';
+    const box = title.getBoundingClientRect();
+    const members = document.querySelector('[data-testid="members-open"]').getBoundingClientRect();
+    const style = getComputedStyle(title);
+    return {
+      clipped: title.scrollWidth > title.clientWidth, ellipsis: style.textOverflow, right: box.right, membersLeft: members.left, membersRight: members.right,
+    };
+  });
+  assert.ok(header.clipped && header.ellipsis === 'ellipsis', `phone header title: ${JSON.stringify(header)}`);
+  assert.ok(header.right <= header.membersLeft && header.membersRight <= PHONE.width, `phone header: ${JSON.stringify(header)}`);
+  await screenshot(bob.page, 'phone-2-long-title');
   await bob.page.click(SEL.back);
   await screenshot(bob.page, 'phone-1-list-after');
   await bob.page.click(SEL.newConversation);
@@ -337,6 +356,11 @@ step('screens at phone and desktop sizes are saved as artefacts', async () => {
   await visitor.page.goto(system.inviteLink(await system.invite('dave')));
   await visitor.page.locator(SEL.code).waitFor();
   await screenshot(visitor.page, 'phone-0-register-fr');
+  // No empty band above the submit button (there was one of ~95 px).
+  const confirmBox = await visitor.page.locator(SEL.confirm).boundingBox();
+  const submitBox = await visitor.page.locator(SEL.submit).boundingBox();
+  const gap = submitBox.y - (confirmBox.y + confirmBox.height);
+  assert.ok(gap < 40, `a ${gap} px gap above the register button`);
   await visitor.page.setViewportSize(DESKTOP);
   await screenshot(visitor.page, 'desktop-0-register-fr');
   await visitor.context.close();
