@@ -130,9 +130,14 @@ void Client::Impl::Shutdown() {
     stopping_ = true;
   }
   queue_changed_.notify_all();
-  if (transport_) transport_->Disconnect();
+  // Order matters: the dispatch thread may be in the middle of an inbox event
+  // (a request, a subscription) that uses the transport. Fail its requests
+  // (and refuse new ones), let it finish, and only then disconnect: closing
+  // the transport under a running dispatch thread freed the Paho client
+  // while that thread published with it (a SIGSEGV at the exit of foyer-cli).
   if (requester_) requester_->FailAll(Status::IOError("the client is closing"));
   if (dispatcher_.joinable()) dispatcher_.join();
+  if (transport_) transport_->Disconnect();
 }
 
 Status Client::Impl::Call(nlohmann::json request, nlohmann::json* response) {

@@ -2,6 +2,9 @@
 // outbox, de-duplication, tampering.
 #include "foyer/client.h"
 
+#include <atomic>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "fake_server.h"
@@ -276,6 +279,40 @@ TEST_F(ClientTest, RegistersADevice) {
   EXPECT_EQ(client->user(), "sensor");
   EXPECT_EQ(Register(FakeOptions(&server_), "not-a-code", "", &registration).code(),
             Status::Code::kInvalid);
+}
+
+// foyer-cli died with SIGSEGV at exit when inbox events kept its dispatch
+// thread busy: the Client closed the transport (freeing the Paho client)
+// while that thread still made requests with it. Destroy clients while
+// another user keeps adding them to conversations, writing in them and
+// removing them.
+TEST_F(ClientTest, DestroyingAClientUnderInboundTrafficLeavesTheTransportAlone) {
+  std::unique_ptr<Client> bob = Connect(bob_credentials_);
+  ASSERT_NE(bob, nullptr);
+  std::atomic<bool> stop{false};
+  std::thread traffic([&] {
+    int round = 0;
+    while (!stop) {
+      std::string conv;
+      if (!bob->CreateConversation("round " + std::to_string(round++), {"alice"}, &conv).ok()) {
+        continue;
+      }
+      Message sent;
+      bob->Send(conv, "busy", "", &sent);
+      // Keep the lists short: alice hears conv_added, then conv_removed.
+      bob->RemoveMember(conv, "alice");
+      bob->Leave(conv);
+    }
+  });
+  for (int i = 0; i < 60 && server_.late_calls == 0; ++i) {
+    std::unique_ptr<Client> alice = Connect(alice_credentials_);
+    if (alice == nullptr) break;  // Connect reported the failure
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + i % 7));
+    alice.reset();
+  }
+  EXPECT_EQ(server_.late_calls, 0) << "the transport was used after its Disconnect began";
+  stop = true;
+  traffic.join();
 }
 
 }  // namespace

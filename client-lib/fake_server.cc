@@ -28,6 +28,7 @@ class FakeTransport : public Transport {
     return Status::OK();
   }
   void Disconnect() override {
+    closed_ = true;
     if (!connected_ && !registered_) return;
     connected_ = false;
     registered_ = false;
@@ -37,11 +38,13 @@ class FakeTransport : public Transport {
   bool IsConnected() const override { return connected_; }
   Status Publish(const std::string& topic, const std::string& payload,
                  DoneHandler done) override {
+    if (closed_) ++server_->late_calls;
     if (!connected_) return Status::IOError("not connected");
     server_->HandlePublish(this, topic, payload, std::move(done));
     return Status::OK();
   }
   Status Subscribe(const std::vector<std::string>& filters, DoneHandler done) override {
+    if (closed_) ++server_->late_calls;
     if (!connected_) return Status::IOError("not connected");
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -51,6 +54,7 @@ class FakeTransport : public Transport {
     return Status::OK();
   }
   Status Unsubscribe(const std::vector<std::string>& filters, DoneHandler done) override {
+    if (closed_) ++server_->late_calls;
     if (!connected_) return Status::IOError("not connected");
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -82,6 +86,7 @@ class FakeTransport : public Transport {
 
  private:
   FakeServer* server_;
+  std::atomic<bool> closed_{false};  // Disconnect began: nothing may use it now
   std::atomic<bool> connected_{false};
   std::mutex mutex_;
   std::set<std::string> filters_;

@@ -46,6 +46,9 @@ class FakeServer {
   // Knobs.
   std::atomic<bool> drop_responses{false};  // requests get no answer
   std::atomic<bool> drop_sends{false};      // envelopes are acked but lost
+  // Publish, Subscribe or Unsubscribe called on a transport after its
+  // Disconnect began (with Paho, a use of a freed client).
+  std::atomic<int> late_calls{0};
 
   // Drops the connections of `user` (on_lost), then reconnects them
   // (on_connected), as Paho's automatic reconnect does.

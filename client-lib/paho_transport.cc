@@ -1,6 +1,7 @@
 // Transport over Paho MQTT C++ 1.2: MQTT 5, async client, no persistence,
 // clean start. Paho throws; every exception is translated to a Status here.
 #include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -94,17 +95,26 @@ class PahoTransport : public Transport {
   Status Connect(const TransportOptions& options) override {
     bool tls = false;
     const std::string uri = PahoUri(options.server, &tls);
+    {
+      std::lock_guard<std::mutex> lock(gate_mutex_);
+      closed_ = false;
+    }
     try {
       client_ = std::make_unique<mqtt::async_client>(uri, options.client_id,
                                                      mqtt::create_options(MQTTVERSION_5));
       client_->set_message_callback([this](mqtt::const_message_ptr message) {
-        if (on_message_ && message) on_message_(message->get_topic(), message->to_string());
+        Gate gate(this);
+        if (gate.open() && on_message_ && message) {
+          on_message_(message->get_topic(), message->to_string());
+        }
       });
       client_->set_connected_handler([this](const std::string&) {
-        if (on_connected_) on_connected_();
+        Gate gate(this);
+        if (gate.open() && on_connected_) on_connected_();
       });
       client_->set_connection_lost_handler([this](const std::string& cause) {
-        if (on_lost_) on_lost_(cause);
+        Gate gate(this);
+        if (gate.open() && on_lost_) on_lost_(cause);
       });
       auto builder = mqtt::connect_options_builder()
                          .mqtt_version(MQTTVERSION_5)
@@ -151,7 +161,15 @@ class PahoTransport : public Transport {
     return Status::OK();
   }
 
+  // Closes the gate and waits for the handlers and operations in progress
+  // (on Paho's threads or others), then stops and frees the Paho client:
+  // nothing can touch client_ or call a handler once the gate is closed.
   void Disconnect() override {
+    {
+      std::unique_lock<std::mutex> lock(gate_mutex_);
+      closed_ = true;
+      gate_idle_.wait(lock, [this] { return inside_ == 0; });
+    }
     if (!client_) return;
     try {
       client_->disable_callbacks();
@@ -162,11 +180,15 @@ class PahoTransport : public Transport {
     client_.reset();
   }
 
-  bool IsConnected() const override { return client_ && client_->is_connected(); }
+  bool IsConnected() const override {
+    Gate gate(this);
+    return gate.open() && client_ && client_->is_connected();
+  }
 
   Status Publish(const std::string& topic, const std::string& payload,
                  DoneHandler done) override {
-    if (!client_) return Status::IOError("not connected");
+    Gate gate(this);
+    if (!gate.open() || !client_) return Status::IOError("not connected");
     auto* listener = new OneShotListener(std::move(done), nullptr);
     try {
       auto message = mqtt::make_message(topic, payload, 1, false);
@@ -179,7 +201,8 @@ class PahoTransport : public Transport {
   }
 
   Status Subscribe(const std::vector<std::string>& filters, DoneHandler done) override {
-    if (!client_) return Status::IOError("not connected");
+    Gate gate(this);
+    if (!gate.open() || !client_) return Status::IOError("not connected");
     if (filters.empty()) {
       if (done) done(Status::OK());
       return Status::OK();
@@ -197,7 +220,8 @@ class PahoTransport : public Transport {
   }
 
   Status Unsubscribe(const std::vector<std::string>& filters, DoneHandler done) override {
-    if (!client_) return Status::IOError("not connected");
+    Gate gate(this);
+    if (!gate.open() || !client_) return Status::IOError("not connected");
     auto* listener = new OneShotListener(std::move(done), nullptr);
     try {
       client_->unsubscribe(mqtt::string_collection::create(filters), nullptr, *listener);
@@ -209,6 +233,33 @@ class PahoTransport : public Transport {
   }
 
  private:
+  // Counts a handler or an operation in progress while the transport is
+  // open; open() is false once Disconnect began (then nothing may be done).
+  class Gate {
+   public:
+    explicit Gate(const PahoTransport* transport) : transport_(transport) {
+      std::lock_guard<std::mutex> lock(transport_->gate_mutex_);
+      open_ = !transport_->closed_;
+      if (open_) ++transport_->inside_;
+    }
+    ~Gate() {
+      if (!open_) return;
+      std::lock_guard<std::mutex> lock(transport_->gate_mutex_);
+      if (--transport_->inside_ == 0) transport_->gate_idle_.notify_all();
+    }
+    Gate(const Gate&) = delete;
+    Gate& operator=(const Gate&) = delete;
+    bool open() const { return open_; }
+
+   private:
+    const PahoTransport* transport_;
+    bool open_ = false;
+  };
+
+  mutable std::mutex gate_mutex_;
+  mutable std::condition_variable gate_idle_;
+  mutable int inside_ = 0;
+  bool closed_ = true;  // until Connect
   std::unique_ptr<mqtt::async_client> client_;
   MessageHandler on_message_;
   ConnectedHandler on_connected_;

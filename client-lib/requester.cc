@@ -22,6 +22,7 @@ Status Requester::Call(nlohmann::json request, int timeout_ms, nlohmann::json* r
   std::string id;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return closed_status_;
     id = prefix_ + "-" + std::to_string(next_++);
     pending_[id] = pending;
   }
@@ -67,6 +68,8 @@ bool Requester::OnResponse(const std::string& payload) {
 
 void Requester::FailAll(const Status& status) {
   std::lock_guard<std::mutex> lock(mutex_);
+  closed_ = true;
+  closed_status_ = status;
   for (auto& entry : pending_) {
     if (entry.second->done) continue;
     entry.second->done = true;

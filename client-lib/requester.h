@@ -41,7 +41,8 @@ class Requester {
   // Routes a response payload; false if it matches no pending request.
   bool OnResponse(const std::string& payload);
 
-  // Fails every pending request now (shutdown).
+  // Fails every pending request now and every later Call at once, without
+  // publishing (shutdown: nothing may reach the transport after this).
   void FailAll(const Status& status);
 
  private:
@@ -56,6 +57,8 @@ class Requester {
   std::mutex mutex_;
   std::condition_variable answered_;
   uint64_t next_ = 1;
+  bool closed_ = false;
+  Status closed_status_;
   std::map<std::string, std::shared_ptr<Pending>> pending_;
 };
 
