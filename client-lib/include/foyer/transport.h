@@ -54,7 +54,9 @@ class Transport {
   // Connects and waits for the broker's answer. Denied when the broker
   // refused the login, IOError when it could not be reached.
   virtual Status Connect(const TransportOptions& options) = 0;
-  // Disconnects (no reconnect afterwards). Handlers are not called once it returns.
+  // Disconnects (no reconnect afterwards). Waits for the handlers and
+  // operations in progress on other threads (so a handler must not call it);
+  // handlers are not called once it returns, and later operations fail.
   virtual void Disconnect() = 0;
   virtual bool IsConnected() const = 0;
   // Publishes at QoS 1, not retained. Returns an error when the message could
