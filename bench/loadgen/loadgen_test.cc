@@ -10,6 +10,7 @@
 #include "foyer/crypto.h"
 #include "foyer/protocol.h"
 #include "household.h"
+#include "report.h"
 #include "stats.h"
 #include "svg_chart.h"
 
@@ -94,3 +95,23 @@ TEST(SvgChart, OneLinePerNonEmptySeries) {
 }  // namespace
 }  // namespace bench
 }  // namespace foyer
+
+// A missed target is printed with why it is missed and what would close it;
+// a met one is not.
+TEST(Report, MissedFiguresSayWhy) {
+  foyer::bench::Summary summary;
+  foyer::bench::Figure missed;
+  missed.number = 1;
+  missed.name = "Broker CPU per message";
+  missed.met = false;
+  foyer::bench::Figure met;
+  met.number = 8;
+  met.name = "Disk per stored message";
+  met.met = true;
+  summary.figures = {missed, met};
+  std::string table = foyer::bench::TextTable(summary);
+  EXPECT_EQ(table.find("why missed:"), table.rfind("why missed:"));  // exactly once
+  ASSERT_NE(table.find("why missed:"), std::string::npos);
+  EXPECT_NE(table.find("Would close it"), std::string::npos);
+  EXPECT_LT(table.find("why missed:"), table.find("Disk per stored message"));
+}
