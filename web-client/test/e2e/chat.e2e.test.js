@@ -4,10 +4,8 @@
 // alone, talk with foyer-cli both ways; a third person sees nothing, neither
 // on screen nor on the wire. Screenshots of the main screens, phone and
 // desktop, go to $FOYER_BUILD_DIR/test-artifacts/screenshots/.
-import { after, before, describe, it } from 'node:test';
-
 import {
-  DESKTOP, FoyerSystem, PHONE, assert, openPerson, screenshot, sleep, violations,
+  DESKTOP, FoyerSystem, PHONE, assert, openPerson, runSteps, screenshot, sleep, violations,
 } from './system.js';
 import {
   SEL, conversationItem, createConversation, login, logout, messageTexts, openConversation,
@@ -17,7 +15,6 @@ import {
 const system = new FoyerSystem('chat');
 const PASSWORDS = { alice: 'alice correct horse', bob: 'bob battery staple', carol: 'carol is not invited' };
 const people = {};
-let failed = false;
 const convIds = [];
 const HISTORY = ['Hello Bob!\nA second line, and emoji: 🍲🎉', 'Hi Alice, 7 pm works.',
   'Shall I bring dessert?', 'Yes please, a tart.'];
@@ -372,21 +369,4 @@ step('screens at phone and desktop sizes are saved as artefacts', async () => {
   }
 });
 
-describe('chat in Chromium', () => {
-  before(async () => {
-    await system.start();
-  });
-  after(async () => {
-    await system.stop({ failed });
-  });
-  for (const [name, body] of steps) {
-    it(name, async () => {
-      try {
-        await body();
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    });
-  }
-});
+runSteps('chat in Chromium', system, steps);

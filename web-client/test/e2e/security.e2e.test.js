@@ -6,15 +6,13 @@
 // bypasses the CSP, so that the flag alone would catch an HTML sink; keys and
 // the password never land in any browser storage in clear (hex or base64),
 // and logout leaves neither keys nor decrypted text behind.
-import { after, before, describe, it } from 'node:test';
-
 import { deriveLogin } from '../../src/crypto/login.js';
 import { fromHex, ready } from '../../src/crypto/sodium.js';
 import { Session } from '../../src/domain/session.js';
 import { MqttTransport } from '../../src/transport/mqtt_transport.js';
 import { MemoryStorage } from '../fake_server.js';
 import {
-  DESKTOP, FoyerSystem, PHONE, assert, openPerson, screenshot, sleep, violations,
+  DESKTOP, FoyerSystem, PHONE, assert, openPerson, runSteps, screenshot, sleep, violations,
 } from './system.js';
 import {
   SEL, conversationItem, login, logout, openConversation, redeem, send, waitForMessage,
@@ -22,7 +20,6 @@ import {
 
 const system = new FoyerSystem('security');
 const PASSWORDS = { alice: 'alice secret passphrase', bob: 'bob secret passphrase' };
-let failed = false;
 let alice;  // under the CSP
 let bob;    // CSP bypassed: only the page's own care stops a payload
 
@@ -319,21 +316,4 @@ step('keys never land in browser storage in clear; logout leaves nothing', async
   assert.deepEqual(await violations(alice.page), []);
 });
 
-describe('security in Chromium', () => {
-  before(async () => {
-    await system.start();
-  });
-  after(async () => {
-    await system.stop({ failed });
-  });
-  for (const [name, body] of steps) {
-    it(name, async () => {
-      try {
-        await body();
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    });
-  }
-});
+runSteps('security in Chromium', system, steps);

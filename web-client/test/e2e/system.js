@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
@@ -283,6 +284,27 @@ export async function screenshot(page, name) {
   const dir = join(ARTIFACTS, 'screenshots');
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), timeout: 60000 });
+}
+
+// Runs `steps` ([name, body] pairs, in order) as one suite sharing `system`:
+// started before the first step and stopped after the last, with its logs
+// printed when a step failed.
+export function runSteps(title, system, steps) {
+  let failed = false;
+  describe(title, () => {
+    before(() => system.start());
+    after(() => system.stop({ failed }));
+    for (const [name, body] of steps) {
+      it(name, async () => {
+        try {
+          await body();
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      });
+    }
+  });
 }
 
 export { assert, sleep, waitFor };
