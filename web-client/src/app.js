@@ -69,17 +69,28 @@ async function main() {
       },
     });
   };
-  // Logout: end the session (wipes keys in memory), sweep storage, and load
-  // the page afresh so that no decrypted text survives in its memory.
+  // Logout: take decrypted text off the screen, end the session (wipes keys
+  // in memory), sweep storage, and load the page afresh so that nothing
+  // decrypted survives in its memory. The login form is the fresh page's:
+  // none is drawn in between, so nothing can be typed into a page that is
+  // about to go away.
+  let leaving = false;
   const logout = async () => {
-    await session.logout();
-    await wipeBrowserStorage(window);
-    window.location.replace(window.location.pathname);
+    leaving = true;
+    shell?.destroy();
+    shell = null;
+    root.replaceChildren();
+    try {
+      await session.logout();
+    } finally {
+      await wipeBrowserStorage(window);
+      window.location.replace(window.location.pathname);
+    }
   };
   let notice = null;
   session.on('ended', (reason) => { notice = reason; });
   session.on('status', (status) => {
-    if (status === 'logged_out' && shell !== null) showLogin();
+    if (status === 'logged_out' && shell !== null && !leaving) showLogin();
   });
   onLanguageChange((lang) => {
     document.documentElement.lang = lang;

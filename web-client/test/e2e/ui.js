@@ -91,8 +91,13 @@ export async function login(page, url, user, password) {
   await page.locator(SEL.shell).waitFor({ timeout: ARGON_TIMEOUT_MS });
 }
 
+// Logout ends by loading the page afresh: wait for that load, so that what
+// follows (a screenshot, a look at storage) sees the new page, not the old
+// one going away.
 export async function logout(page) {
+  const reloaded = page.waitForEvent('load', { timeout: 30000 });
   await page.click(SEL.logout);
+  await reloaded;
   await page.locator(SEL.loginForm).waitFor();
 }
 
