@@ -3,8 +3,8 @@
 // primitives; see docs/protocol.md for how the protocol combines them.
 //
 // Byte strings are std::string (any bytes). Secrets live in `Secret`, which
-// keeps them in sodium_malloc memory (guard pages, locked, never swapped) and
-// wipes them on destruction.
+// keeps them in locked memory (never swapped, left out of core dumps) behind
+// guard pages, and wipes them on destruction; see Secret for the layout.
 //
 // Thread safety: every function is safe to call from any thread once Init()
 // has returned true.
@@ -34,6 +34,17 @@ bool Init();
 
 // A secret byte buffer of fixed size in guarded memory, wiped when destroyed.
 // Move-only. A moved-from Secret is empty (size 0).
+//
+// Memory: a secret of up to kSecretSlotBytes (every key of the protocol)
+// takes a 32-byte slot in a shared slab: one sodium_malloc region of 64 KiB
+// (2046 slots; guard pages on both sides, locked, MADV_DONTDUMP). A slot is
+// wiped when freed; an empty slab is returned to the system, but one is kept
+// for reuse. A larger secret (Ed25519 secret keys, Argon2id output, stream
+// states) gets a sodium_malloc region of its own. So a client holding 50,000
+// epoch keys uses 25 slabs (1.6 MB locked, ~100 mappings) instead of 50,000
+// regions (200,000 mappings: beyond vm.max_map_count, and beyond the 8 MiB
+// RLIMIT_MEMLOCK, past which sodium_malloc silently stops locking).
+// Construction throws std::bad_alloc when no memory can be had.
 class Secret {
  public:
   Secret() = default;
@@ -60,9 +71,22 @@ class Secret {
   Secret Copy() const { return FromBytes(view()); }
 
  private:
+  void Free();  // wipes and releases the bytes; leaves the Secret empty
+
   uint8_t* data_ = nullptr;
   size_t size_ = 0;
 };
+
+// Secrets up to this size share slabs (see Secret).
+constexpr size_t kSecretSlotBytes = 32;
+
+// What the small secrets' slabs hold, for tests and diagnostics.
+struct SecretMemoryUsage {
+  size_t slabs = 0;           // sodium_malloc regions of slots
+  size_t slots_in_use = 0;    // live secrets of up to kSecretSlotBytes
+  size_t slots_per_slab = 0;
+};
+SecretMemoryUsage SecretMemory();
 
 // Wipes an ordinary buffer (e.g. a password read from a file).
 void Wipe(std::string* bytes);
