@@ -52,6 +52,7 @@ bool Server::Authenticate(const void* client, std::string_view client_id, const 
   if (by_account) {
     lockout_.Success(account_key);
     caches_.users[user].last_seen = now;
+    session.name_key = store_->NameKey(user);
   }
   session.client_id = std::string(client_id);
   sessions_[client] = std::move(session);

@@ -71,10 +71,11 @@ MessageVerdict Server::OnEnvelope(const Session& session, std::string_view conv,
   }
   ConversationRecord& conversation = it->second;
 
-  std::string conv_raw, cmid_raw;
-  crypto::FromHex(envelope.conv, &conv_raw);
-  crypto::FromHex(envelope.cmid, &cmid_raw);
-  std::string dedupe_key = DedupeKey(*store_, conv_raw, envelope.from, cmid_raw);
+  if (conversation.raw.empty()) conversation.raw = RawOfHexId(conversation.id);
+  const std::string& conv_raw = conversation.raw;
+  std::string dedupe_key = DedupeKeyFromNameKey(
+      conv_raw, session.name_key.empty() ? store_->NameKey(envelope.from) : session.name_key,
+      RawOfHexId(envelope.cmid));
   std::string stored_seq;
   status = store_->Get(dedupe_key, &stored_seq);
   if (status.ok()) {
@@ -103,10 +104,12 @@ MessageVerdict Server::OnEnvelope(const Session& session, std::string_view conv,
   std::string stamped = protocol::SerializeEnvelope(envelope);
   counters.count++;
   counters.bytes += stamped.size();
+  // The "n" record is not written with the message: SaveCounters writes it
+  // every few seconds, and after a crash LoadCaches recounts the messages
+  // stored since (RecoverCounters), so the counters never disagree with them.
   WriteBatch batch;
   batch.Put(MessageKey(conv_raw, envelope.seq), EncodeStoredEnvelope(envelope));
   batch.Put(std::move(dedupe_key), EncodeU64(envelope.seq));
-  batch.Put(CountersKey(conv_raw), EncodeCounters(counters));
   status = store_->Write(batch);
   if (!status.ok()) {
     // Not a refusal (PUBACK 0x87 makes clients drop the message): the
@@ -115,9 +118,30 @@ MessageVerdict Server::OnEnvelope(const Session& session, std::string_view conv,
     return MessageVerdict::kRetryLater;
   }
   conversation.counters = counters;
+  conversation.counters_unsaved = true;
+  if (envelope.stime - counters_saved_ms_ >= kCountersSavePeriodMs) SaveCounters();
   *new_payload = std::move(stamped);
   *new_topic = protocol::MessageTopic(conv);
   return MessageVerdict::kRewrite;
+}
+
+void Server::SaveCounters() {
+  counters_saved_ms_ = Now();
+  WriteBatch batch;
+  for (auto& [id, conversation] : caches_.conversations) {
+    if (!conversation.counters_unsaved) continue;
+    if (conversation.raw.empty()) conversation.raw = RawOfHexId(id);
+    batch.Put(CountersKey(conversation.raw), EncodeCounters(conversation.counters));
+  }
+  if (batch.empty()) return;
+  Status status = store_->Write(batch);
+  if (!status.ok()) {
+    // Nothing is lost: the counters are recounted from the messages at the
+    // next start, and written again at the next period.
+    Log(LogLevel::kError, "cannot write the message counters: " + status.ToString());
+    return;
+  }
+  for (auto& [id, conversation] : caches_.conversations) conversation.counters_unsaved = false;
 }
 
 MessageVerdict Server::OnSignal(const Session& session, std::string_view conv,

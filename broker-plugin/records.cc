@@ -87,6 +87,15 @@ std::string DedupeKey(const Store& store, std::string_view conv_raw, std::string
   return "d" + std::string(conv_raw) + store.NameKey(from) + std::string(cmid_raw);
 }
 
+std::string DedupeKeyFromNameKey(std::string_view conv_raw, std::string_view from_name_key,
+                                 std::string_view cmid_raw) {
+  std::string key;
+  key.reserve(1 + conv_raw.size() + from_name_key.size() + cmid_raw.size());
+  key.push_back('d');
+  key.append(conv_raw).append(from_name_key).append(cmid_raw);
+  return key;
+}
+
 std::string CountersKey(std::string_view conv_raw) { return "n" + std::string(conv_raw); }
 
 bool ParseKeyEnvelopeKey(std::string_view key, uint32_t* epoch, std::string_view* name_hash) {
@@ -139,9 +148,17 @@ Status BadStoredEnvelope() { return Status::Corruption("a stored message is dama
 
 }  // namespace
 
+std::string RawOfHexId(std::string_view hex) {
+  auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  std::string raw(hex.size() / 2, '\0');
+  for (size_t i = 0; i < raw.size(); ++i) {
+    raw[i] = static_cast<char>((nibble(hex[2 * i]) << 4) | nibble(hex[2 * i + 1]));
+  }
+  return raw;
+}
+
 std::string EncodeStoredEnvelope(const protocol::Envelope& envelope) {
-  std::string cmid_raw;
-  crypto::FromHex(envelope.cmid, &cmid_raw);
+  std::string cmid_raw = RawOfHexId(envelope.cmid);
   std::string out;
   out.reserve(kStoredHeaderBytes + envelope.from.size() + kCmidBytes + envelope.nonce.size() +
               envelope.sig.size() + envelope.body.size());
@@ -324,6 +341,33 @@ Status DecodeCounters(std::string_view value, Counters* counters) {
   return Status::OK();
 }
 
+Status RecoverCounters(const Store& store, std::string_view conv_hex, std::string_view conv_raw,
+                       Counters* counters, bool* changed) {
+  Counters result = *counters;
+  Status failure;
+  Status status = store.Scan(
+      MessagePrefix(conv_raw), MessageKey(conv_raw, result.next_seq), false,
+      [&](std::string_view key, std::string_view value) {
+        uint64_t seq = 0;
+        protocol::Envelope envelope;
+        if (!ParseMessageKey(key, &seq)) return true;
+        failure = DecodeStoredEnvelope(value, conv_hex, seq, &envelope);
+        if (!failure.ok()) return false;
+        result.next_seq = seq + 1;
+        result.count++;
+        result.bytes += protocol::SerializeEnvelope(envelope).size();
+        return true;
+      });
+  if (!status.ok()) return status;
+  if (!failure.ok()) {
+    return Status::Corruption("cannot recount the messages of a conversation: " +
+                              failure.message());
+  }
+  *changed = result.next_seq != counters->next_seq;
+  *counters = result;
+  return Status::OK();
+}
+
 Status LoadCaches(const Store& store, Caches* caches) {
   Caches loaded;
   Status failure;
@@ -370,6 +414,12 @@ Status LoadCaches(const Store& store, Caches* caches) {
   });
   if (!status.ok()) return status;
   if (!failure.ok()) return failure;
+  for (auto& [id, conversation] : loaded.conversations) {
+    crypto::FromHex(id, &conversation.raw);
+    status = RecoverCounters(store, id, conversation.raw, &conversation.counters,
+                             &conversation.counters_unsaved);
+    if (!status.ok()) return status;
+  }
   *caches = std::move(loaded);
   return Status::OK();
 }

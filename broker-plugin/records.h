@@ -65,7 +65,12 @@ struct ConversationRecord {
   nlohmann::json title;  // protocol §4 title object
   uint64_t created = 0;
   std::string creator;
-  Counters counters;  // kept in its own record, written with each message
+  // Kept in memory and in its own "n" record, which may lag behind the
+  // messages: the plugin writes it every few seconds and at shutdown, and
+  // LoadCaches recomputes the tail from the "m" keys (RecoverCounters).
+  Counters counters;
+  bool counters_unsaved = false;  // `counters` differs from the "n" record
+  std::string raw;  // the 16 raw bytes of `id`, once a message needed them
 };
 
 // Record keys. `conv_raw` is the 16-byte conversation id.
@@ -79,11 +84,18 @@ std::string MessagePrefix(std::string_view conv_raw);
 std::string MessageKey(std::string_view conv_raw, uint64_t seq);
 std::string DedupeKey(const Store& store, std::string_view conv_raw, std::string_view from,
                       std::string_view cmid_raw);
+// The same key from the sender's NameKey, when it is already known.
+std::string DedupeKeyFromNameKey(std::string_view conv_raw, std::string_view from_name_key,
+                                 std::string_view cmid_raw);
 std::string CountersKey(std::string_view conv_raw);
 // Key layout helpers: the epoch and the member hash of a "k" key, the seq of
 // an "m" key (false when the key has another shape).
 bool ParseKeyEnvelopeKey(std::string_view key, uint32_t* epoch, std::string_view* name_hash);
 bool ParseMessageKey(std::string_view key, uint64_t* seq);
+// The raw bytes of a public id (conv, cmid) that is already checked as
+// lowercase hex (protocol::ValidHexId); quicker than crypto::FromHex, which
+// is constant time for secrets.
+std::string RawOfHexId(std::string_view hex);
 std::string EncodeU64(uint64_t value);  // 8 bytes big-endian
 uint64_t DecodeU64(std::string_view bytes);
 
@@ -109,6 +121,15 @@ std::string EncodeConversation(const ConversationRecord& conversation);
 Status DecodeConversation(std::string_view value, ConversationRecord* conversation);
 std::string EncodeCounters(const Counters& counters);
 Status DecodeCounters(std::string_view value, Counters* counters);
+// Brings `counters` (as read from the "n" record, or the defaults when there
+// is none) up to date with the "m" records at and after `counters->next_seq`:
+// messages stored after the record was last written (a crash, or a stop
+// without a clean shutdown). Each one advances next_seq, adds 1 to count and
+// the length of its delivered JSON text to bytes, so the result equals what
+// writing the record with every message would have left. `*changed` tells
+// whether any was found. Corruption when one does not decode.
+Status RecoverCounters(const Store& store, std::string_view conv_hex, std::string_view conv_raw,
+                       Counters* counters, bool* changed);
 
 // An admin token for the gateway's REST API: only a keyed hash is kept.
 struct TokenRecord {
@@ -128,7 +149,8 @@ struct Caches {
   std::map<std::string, InviteRecord> invites;          // by raw invite key
   std::map<std::string, ConversationRecord> conversations;  // by hex id
 };
-// Loads every user, invite and conversation (with its counters).
+// Loads every user, invite and conversation (with its counters, recovered
+// by RecoverCounters: those that were recovered have counters_unsaved set).
 Status LoadCaches(const Store& store, Caches* caches);
 
 }  // namespace plugin

@@ -29,7 +29,9 @@ uint64_t SystemNowMs() {
 Server::Server(const PluginOptions& options, BrokerPort* port, Clock clock)
     : options_(options), port_(port), clock_(clock ? std::move(clock) : Clock(SystemNowMs)) {}
 
-Server::~Server() = default;
+Server::~Server() {
+  if (store_ != nullptr) SaveCounters();
+}
 
 Status Server::Open(const PluginOptions& options, BrokerPort* port, Clock clock,
                     std::unique_ptr<Server>* server) {
@@ -48,6 +50,8 @@ Status Server::Open(const PluginOptions& options, BrokerPort* port, Clock clock,
   if (!status.ok()) return status;
   status = LoadCaches(*result->store_, &result->caches_);
   if (!status.ok()) return status;
+  // Counters recovered from messages stored after their last write.
+  result->SaveCounters();
   status = result->files_.Load(*result->store_, result->Now());
   if (!status.ok()) return status;
   result->household_hex_ = crypto::ToHex(result->store_->household_id());

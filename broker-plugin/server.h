@@ -45,6 +45,7 @@ struct Session {
   bool invite = false;
   std::string invite_key;  // raw Store::InviteKey, invite sessions only
   bool service = false;    // the built-in service account (the gateway)
+  std::string name_key;    // Store::NameKey(user) of an account's session
 };
 
 // The built-in service account of the gateway (docs/admin-api.md): it logs in
@@ -67,6 +68,10 @@ enum class MessageVerdict {
                   // the message (unacknowledged) and sends it again later
 };
 
+// How often the per-conversation counters are written while messages
+// arrive (they are recovered from the messages after a crash).
+constexpr uint64_t kCountersSavePeriodMs = 2000;
+
 class Server {
  public:
   using Clock = std::function<uint64_t()>;  // milliseconds since the Unix epoch
@@ -76,10 +81,12 @@ class Server {
   // `port` must outlive the server. An empty clock uses the system clock.
   static Status Open(const PluginOptions& options, BrokerPort* port, Clock clock,
                      std::unique_ptr<Server>* server);
-  ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
+  // Writes the counters that changed since they were last written
+  // (SaveCounters), then closes the store.
+  ~Server();
   // MOSQ_EVT_BASIC_AUTH. True when the login is accepted; the session is then
   // known by `client` until OnDisconnect. Null username/password: refused.
   bool Authenticate(const void* client, std::string_view client_id, const char* username,
@@ -137,6 +144,10 @@ class Server {
   Status IssueInvite(UserRecord user, uint64_t ttl_s, std::string* code, InviteRecord* invite);
   void RemoveAdminInviteFile();
   Status Write(const WriteBatch& batch);
+  // Writes the "n" record of every conversation whose counters changed since
+  // it was last written (messages.cc); called every kCountersSavePeriodMs
+  // while messages arrive, after the start's recovery and at shutdown.
+  void SaveCounters();
   void SendInbox(const std::string& user, const nlohmann::json& event);
   void SendInboxToMembers(const ConversationRecord& conversation, const nlohmann::json& event);
   void Reply(const Session& session, nlohmann::json response);
@@ -240,6 +251,7 @@ class Server {
   std::string service_verifier_;  // Store::Verifier of the service credential
   uint64_t started_ms_ = 0;
   uint64_t failed_logins_ = 0;  // refused logins since start (status op)
+  uint64_t counters_saved_ms_ = 0;  // when SaveCounters last ran
   Caches caches_;
   std::map<std::string, TokenRecord> tokens_;  // by name
   std::unordered_map<const void*, Session> sessions_;
