@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "gateway_options.h"
 #include "table.h"
 
 namespace foyer {
@@ -195,29 +196,19 @@ Status ReadExposedPorts(const std::string& config_dir, std::vector<uint16_t>* po
       found.push_back(listener_port);
     }
   }
-  // foyer.conf [gateway]: port, HTTPS when tls_cert is set.
-  lines.clear();
+  // foyer.conf [gateway]: port, HTTPS when tls_cert is set. Read by the
+  // gateway's own option parser, so that expose sees what the gateway will.
   std::string foyer_conf = config_dir + "/foyer.conf";
-  status = ReadLines(foyer_conf, &lines);
-  if (!status.ok()) return status;
-  std::string section;
-  uint16_t https_port = 0;
-  bool tls = false;
-  for (const std::string& line : lines) {
-    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
-    if (line[0] == '[') {
-      section = line;
-      continue;
-    }
-    if (section != "[gateway]") continue;
-    size_t equals = line.find('=');
-    if (equals == std::string::npos) continue;
-    std::string key = Trim(line.substr(0, equals));
-    std::string value = Trim(line.substr(equals + 1));
-    if (key == "port" && !ParsePort(value, &https_port)) https_port = 0;
-    if (key == "tls_cert" && !value.empty()) tls = true;
+  const std::string config_arg = "--config=" + foyer_conf;
+  const char* argv[] = {"foyer-gateway", config_arg.c_str()};
+  gateway::GatewayOptions gateway_options;
+  bool help = false;
+  std::string help_text;
+  status = gateway::ParseGatewayOptions(2, argv, &gateway_options, &help, &help_text);
+  if (!status.ok()) return Status::Invalid(foyer_conf + ": " + status.message());
+  if (gateway_options.tls() && gateway_options.port != 0) {
+    found.push_back(static_cast<uint16_t>(gateway_options.port));
   }
-  if (tls && https_port != 0) found.push_back(https_port);
   if (found.empty()) {
     return Status::NotFound("no TLS listener in " + mosquitto_conf + " nor " + foyer_conf +
                             ": run `foyer-admin setup` first, or give --ports");

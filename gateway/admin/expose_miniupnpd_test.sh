@@ -138,6 +138,7 @@ data_dir = /var/lib/foyer
 [gateway]
 port = 18443
 tls_cert = /etc/foyer/tls/server.crt
+tls_key = /etc/foyer/tls/server.key
 EOF
 
 run_admin() {

@@ -155,8 +155,8 @@ TEST(ExposeTest, ReadsTheTlsPortsOfASetupConfiguration) {
                  "listener 18883 ::\nsocket_domain ipv6\ncertfile /x.crt\n"
                  "listener 18884 ::\nprotocol websockets\ncertfile /x.crt\n";
     std::ofstream foyer(dir + "/foyer.conf");
-    foyer << "data_dir = /var/lib/foyer\nport = 1\n[gateway]\nport = 18443\n"
-             "tls_cert = /x.crt\n";
+    foyer << "data_dir = /var/lib/foyer\ninvite_ttl = 604800\n[gateway]\nport = 18443\n"
+             "tls_cert = /x.crt\ntls_key = /x.key\n";
   }
   std::vector<uint16_t> ports;
   Status status = ReadExposedPorts(dir, &ports);
@@ -166,10 +166,24 @@ TEST(ExposeTest, ReadsTheTlsPortsOfASetupConfiguration) {
   // Plain HTTP gateway: its port is not exposed.
   {
     std::ofstream foyer(dir + "/foyer.conf");
-    foyer << "[gateway]\nport = 8080\n#tls_cert = /x.crt\n";
+    foyer << "data_dir = /var/lib/foyer\n[gateway]\nport = 8080\n#tls_cert = /x.crt\n";
   }
   ASSERT_TRUE(ReadExposedPorts(dir, &ports).ok());
   EXPECT_EQ(ports, (std::vector<uint16_t>{18883, 18884}));
+
+  // A foyer.conf the gateway itself would refuse is an error, not a guess:
+  // expose reads it with the gateway's own option parser.
+  for (const char* refused : {"data_dir = /d\n[gateway]\nport = 18443\ntls_cert = /x.crt\n",
+                              "data_dir = /d\nport = 1\n[gateway]\nport = 18443\n",
+                              "data_dir = /d\n[gateway]\nport = https\n"}) {
+    {
+      std::ofstream foyer(dir + "/foyer.conf");
+      foyer << refused;
+    }
+    status = ReadExposedPorts(dir, &ports);
+    EXPECT_FALSE(status.ok()) << refused;
+    EXPECT_NE(status.message().find("foyer.conf"), std::string::npos) << status.ToString();
+  }
 
   EXPECT_FALSE(ReadExposedPorts(dir + "/missing", &ports).ok());
   std::filesystem::remove_all(dir);

@@ -4,12 +4,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "expose_mappings.h"
 #include "files.h"
 #include "setup_wizard.h"
 #include "test_dir.h"
@@ -144,6 +146,18 @@ TEST_F(SetupPlanTest, WritesFoyerConfThatParsesAsIni) {
   EXPECT_EQ(values["gateway.tls_cert"].as<std::string>(), result.tls_cert);
   EXPECT_EQ(values["gateway.public_url"].as<std::string>(), "https://192.168.1.20:8443");
   EXPECT_EQ(ModeOf(result.foyer_conf), 0644u);
+}
+
+// What setup writes is what `foyer-admin expose` and the gateway read: the
+// gateway's HTTPS port and the broker's TLS listeners.
+TEST_F(SetupPlanTest, ExposeReadsTheTlsPortsOfTheWrittenConfiguration) {
+  SetupResult result;
+  ASSERT_TRUE(ApplyPlan(plan_, &result).ok());
+  std::vector<uint16_t> ports;
+  Status status = ReadExposedPorts(plan_.config_dir, &ports);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  EXPECT_NE(std::find(ports.begin(), ports.end(), 8443), ports.end());
+  EXPECT_GE(ports.size(), 2u) << "the broker's TLS listeners are missing";
 }
 
 TEST_F(SetupPlanTest, CertificateNamesTheHostAndKeysArePrivate) {
