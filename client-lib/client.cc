@@ -3,6 +3,7 @@
 #include <future>
 #include <utility>
 
+#include "callback_guard.h"
 #include "client_impl.h"
 
 namespace foyer {
@@ -51,11 +52,23 @@ Status Client::Impl::Start(Credentials credentials) {
   requester_ = std::make_unique<Requester>([this](const std::string& payload) {
     return transport_->Publish(protocol::kRequestTopic, payload, nullptr);
   });
+  // These run on the transport's (Paho's) thread: nothing may escape them.
   transport_->SetHandlers(
       [this](const std::string& topic, const std::string& payload) {
-        OnTransportMessage(topic, payload);
+        try {
+          OnTransportMessage(topic, payload);
+        } catch (...) {
+          NoteTransportFailure("handling a message from the server");
+        }
       },
-      [this] { OnConnected(); }, [](const std::string&) {});
+      [this] {
+        try {
+          OnConnected();
+        } catch (...) {
+          NoteTransportFailure("subscribing again after a reconnect");
+        }
+      },
+      [](const std::string&) {});
   dispatcher_ = std::thread([this] { DispatchLoop(); });
 
   TransportOptions connect;
@@ -194,24 +207,85 @@ void Client::Impl::ReportError(MessageError error) {
     std::lock_guard<std::mutex> lock(callback_mutex_);
     callback = on_error_;
   }
-  if (callback) callback(error);
+  if (!callback) return;
+  try {
+    callback(error);
+  } catch (...) {
+    // The application's own callback threw: nobody is left to tell.
+    LogCallbackFailure("the application's OnError callback", CurrentExceptionKind());
+  }
+}
+
+void Client::Impl::NoteTransportFailure(const char* where) noexcept {
+  const char* kind = CurrentExceptionKind();
+  LogCallbackFailure(where, kind);
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex_);
+    ++transport_failures_;
+    transport_failure_where_ = where;
+    transport_failure_kind_ = kind;
+  }
+  queue_changed_.notify_one();
+}
+
+void Client::Impl::ReportFailure(const char* where, const std::string& conv, uint64_t seq,
+                                 const std::string& sender) noexcept {
+  const char* kind = CurrentExceptionKind();
+  LogCallbackFailure(where, kind);
+  try {
+    ReportError(MessageError{conv, seq, sender,
+                             Status::Internal(std::string(where) + " failed: " + kind)});
+  } catch (...) {
+    LogCallbackFailure("reporting a failure to OnError", CurrentExceptionKind());
+  }
 }
 
 void Client::Impl::DispatchLoop() {
   for (;;) {
     std::pair<std::string, std::string> item;
+    size_t failures = 0;
+    const char* failure_where = "";
+    const char* failure_kind = "";
     {
       std::unique_lock<std::mutex> lock(queue_mutex_);
-      queue_changed_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      queue_changed_.wait(lock, [this] {
+        return stopping_ || !queue_.empty() || transport_failures_ > 0;
+      });
       if (stopping_) return;
-      item = std::move(queue_.front());
-      queue_.pop_front();
+      if (transport_failures_ > 0) {
+        std::swap(failures, transport_failures_);
+        failure_where = transport_failure_where_;
+        failure_kind = transport_failure_kind_;
+      } else {
+        item = std::move(queue_.front());
+        queue_.pop_front();
+      }
     }
-    protocol::Topic topic = protocol::ParseTopic(item.first);
-    if (topic.kind == protocol::Topic::Kind::kInbox) {
-      ProcessInbox(item.second);
-    } else if (topic.kind == protocol::Topic::Kind::kMessages) {
-      ProcessLiveMessage(topic.id, item.second);
+    if (failures > 0) {
+      // A response, a message or an event from the server may be lost: a
+      // request times out, CatchUp fetches missed messages.
+      try {
+        std::string text = std::string(failure_where) + " failed: " + failure_kind;
+        if (failures > 1) text += " (" + std::to_string(failures) + " times)";
+        ReportError(MessageError{"", 0, "", Status::Internal(text)});
+      } catch (...) {
+        LogCallbackFailure("reporting a failure to OnError", CurrentExceptionKind());
+      }
+      continue;
+    }
+    protocol::Topic topic;
+    try {
+      topic = protocol::ParseTopic(item.first);
+      if (topic.kind == protocol::Topic::Kind::kInbox) {
+        ProcessInbox(item.second);
+      } else if (topic.kind == protocol::Topic::Kind::kMessages) {
+        ProcessLiveMessage(topic.id, item.second);
+      }
+    } catch (...) {
+      static const std::string kNone;  // no copy may be made in here
+      const bool live = topic.kind == protocol::Topic::Kind::kMessages;
+      ReportFailure(live ? "handling a live message" : "handling an inbox event",
+                    live ? topic.id : kNone, 0, kNone);
     }
   }
 }

@@ -6,6 +6,10 @@
 // Locks: state_mutex_ guards convs_; it is never held across a request or a
 // callback. The transport's thread only routes responses, stamps the outbox
 // and queues everything else for the dispatch thread.
+//
+// Exceptions (std::bad_alloc above all) never leave a handler of the
+// transport's thread or the dispatch thread: they are caught, logged without
+// secrets (callback_guard.h) and reported to OnError as Internal errors.
 #ifndef FOYER_CLIENT_LIB_CLIENT_IMPL_H_
 #define FOYER_CLIENT_LIB_CLIENT_IMPL_H_
 
@@ -104,6 +108,14 @@ class Client::Impl {
   // client.cc: the dispatch thread.
   void DispatchLoop();
   void ProcessInbox(const std::string& payload);
+  // Inside a catch block on the transport's thread: logs the failure and
+  // has the dispatch thread report it (OnError). Never throws.
+  void NoteTransportFailure(const char* where) noexcept;
+  // Inside a catch block on the dispatch thread: logs the failure and
+  // reports it (OnError) as an Internal error about `conv` (may be empty),
+  // `seq` and `sender`. Never throws.
+  void ReportFailure(const char* where, const std::string& conv, uint64_t seq,
+                     const std::string& sender) noexcept;
 
   Options options_;
   std::string user_;
@@ -123,6 +135,11 @@ class Client::Impl {
   std::condition_variable queue_changed_;
   std::deque<std::pair<std::string, std::string>> queue_;  // topic, payload
   bool stopping_ = false;
+  // Failures on the transport's thread not reported yet: how many, and the
+  // last one's static description (noting one must not allocate).
+  size_t transport_failures_ = 0;
+  const char* transport_failure_where_ = "";
+  const char* transport_failure_kind_ = "";
   std::thread dispatcher_;
 
   // Held while a callback runs, so that replacing a callback from another

@@ -120,19 +120,25 @@ void Client::Impl::ProcessLiveMessage(const std::string& conv, const std::string
     if (state.seen.size() > kSeenLimit) state.seen.erase(state.seen.begin());
     if (envelope.seq > state.last_seq) state.last_seq = envelope.seq;
   }
-  Message message;
-  status = OpenMessage(envelope, &message);
-  if (!status.ok()) {
-    ReportError(MessageError{conv, envelope.seq, envelope.from, status});
-    return;
+  try {
+    Message message;
+    status = OpenMessage(envelope, &message);  // may need memory for its key
+    if (!status.ok()) {
+      ReportError(MessageError{conv, envelope.seq, envelope.from, status});
+      return;
+    }
+    std::lock_guard<std::recursive_mutex> running(running_mutex_);
+    std::function<void(const Message&)> callback;
+    {
+      std::lock_guard<std::mutex> lock(callback_mutex_);
+      callback = on_message_;
+    }
+    if (callback) callback(message);
+  } catch (...) {
+    // Out of memory, or the application's callback threw: the message
+    // is reported by its seq (History can fetch it again later).
+    ReportFailure("delivering a message", conv, envelope.seq, envelope.from);
   }
-  std::lock_guard<std::recursive_mutex> running(running_mutex_);
-  std::function<void(const Message&)> callback;
-  {
-    std::lock_guard<std::mutex> lock(callback_mutex_);
-    callback = on_message_;
-  }
-  if (callback) callback(message);
 }
 
 Status Client::Impl::SendOnce(const std::string& conv, const nlohmann::json& content,

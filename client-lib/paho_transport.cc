@@ -10,6 +10,7 @@
 
 #include <mqtt/async_client.h>
 
+#include "callback_guard.h"
 #include "foyer/transport.h"
 
 namespace foyer {
@@ -34,6 +35,18 @@ std::string Describe(const mqtt::exception& error) {
   return text;
 }
 
+// Runs a handler on Paho's thread. An exception escaping into Paho C would
+// end the process (std::terminate): log it instead. The handlers of
+// client-lib's Client catch and report their own; this is the last line.
+template <typename Handler>
+void Guarded(const char* where, Handler&& handler) noexcept {
+  try {
+    handler();
+  } catch (...) {
+    LogCallbackFailure(where, CurrentExceptionKind());
+  }
+}
+
 // An action listener that calls a function once, then deletes itself.
 class OneShotListener : public mqtt::iaction_listener {
  public:
@@ -42,26 +55,28 @@ class OneShotListener : public mqtt::iaction_listener {
       : done_(std::move(done)), check_(std::move(check)) {}
 
   void on_success(const mqtt::token& token) override {
-    Status status = check_ ? check_(token) : Status::OK();
-    Finish(status);
+    Guarded("completing an MQTT operation", [&] {
+      Status status = check_ ? check_(token) : Status::OK();
+      if (done_) done_(status);
+    });
+    delete this;
   }
   void on_failure(const mqtt::token& token) override {
-    const int reason = token.get_reason_code();
-    if (reason == 0x87 || reason == 0x8A || reason == 0x97) {
-      Finish(Status::Denied("the server refused it (reason " +
-                            mqtt::exception::reason_code_str(reason) + ")"));
-    } else {
-      Finish(Status::IOError("MQTT operation failed (code " +
-                             std::to_string(token.get_return_code()) + ", reason " +
-                             std::to_string(reason) + ")"));
-    }
+    Guarded("completing a failed MQTT operation", [&] {
+      const int reason = token.get_reason_code();
+      Status status =
+          reason == 0x87 || reason == 0x8A || reason == 0x97
+              ? Status::Denied("the server refused it (reason " +
+                               mqtt::exception::reason_code_str(reason) + ")")
+              : Status::IOError("MQTT operation failed (code " +
+                                std::to_string(token.get_return_code()) + ", reason " +
+                                std::to_string(reason) + ")");
+      if (done_) done_(status);
+    });
+    delete this;
   }
 
  private:
-  void Finish(const Status& status) {
-    if (done_) done_(status);
-    delete this;
-  }
   Transport::DoneHandler done_;
   Check check_;
 };
@@ -103,18 +118,24 @@ class PahoTransport : public Transport {
       client_ = std::make_unique<mqtt::async_client>(uri, options.client_id,
                                                      mqtt::create_options(MQTTVERSION_5));
       client_->set_message_callback([this](mqtt::const_message_ptr message) {
-        Gate gate(this);
-        if (gate.open() && on_message_ && message) {
-          on_message_(message->get_topic(), message->to_string());
-        }
+        Guarded("handling an MQTT message", [&] {
+          Gate gate(this);
+          if (gate.open() && on_message_ && message) {
+            on_message_(message->get_topic(), message->to_string());
+          }
+        });
       });
       client_->set_connected_handler([this](const std::string&) {
-        Gate gate(this);
-        if (gate.open() && on_connected_) on_connected_();
+        Guarded("handling an MQTT connection", [&] {
+          Gate gate(this);
+          if (gate.open() && on_connected_) on_connected_();
+        });
       });
       client_->set_connection_lost_handler([this](const std::string& cause) {
-        Gate gate(this);
-        if (gate.open() && on_lost_) on_lost_(cause);
+        Guarded("handling a lost MQTT connection", [&] {
+          Gate gate(this);
+          if (gate.open() && on_lost_) on_lost_(cause);
+        });
       });
       auto builder = mqtt::connect_options_builder()
                          .mqtt_version(MQTTVERSION_5)

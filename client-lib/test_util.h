@@ -35,11 +35,7 @@ inline Credentials CopyCredentials(const Credentials& credentials) {
 class Collector {
  public:
   explicit Collector(Client* client) : client_(client) {
-    client->OnMessage([this](const Message& message) {
-      std::lock_guard<std::mutex> lock(mutex_);
-      messages_.push_back(message);
-      changed_.notify_all();
-    });
+    client->OnMessage([this](const Message& message) { Record(message); });
     client->OnError([this](const MessageError& error) {
       std::lock_guard<std::mutex> lock(mutex_);
       errors_.push_back(error);
@@ -49,6 +45,12 @@ class Collector {
   ~Collector() {
     client_->OnMessage(nullptr);
     client_->OnError(nullptr);
+  }
+  // What the OnMessage callback does (for a test's own callback).
+  void Record(const Message& message) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    messages_.push_back(message);
+    changed_.notify_all();
   }
   // Waits until at least `messages` messages and `errors` errors arrived.
   bool WaitFor(size_t messages, size_t errors, int timeout_ms = 3000) {

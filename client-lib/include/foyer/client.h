@@ -14,7 +14,12 @@
 // thread, so a callback waiting for them does not deadlock.
 //
 // Errors: Status codes mirror the server's error codes (docs/protocol.md §7);
-// a timeout is an IOError for which IsTimeout() is true.
+// a timeout is an IOError for which IsTimeout() is true. No exception
+// leaves the client's own threads (Paho's or the dispatch thread), not even
+// one thrown by an OnMessage callback: running out of memory there, or such
+// an exception, reaches OnError as an Internal error (about the message's
+// conv and seq when there is one, which History can fetch again) and is
+// logged to stderr as one line without contents or keys.
 #ifndef FOYER_CLIENT_H_
 #define FOYER_CLIENT_H_
 
