@@ -1,6 +1,7 @@
 // Message envelopes (docs/protocol.md §5): structural checks for the server,
 // sealing and opening for clients.
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -56,6 +57,21 @@ struct EnvelopeFields {
 };
 
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// True when none of the 8 bytes of `word` ends or breaks a plain string:
+// each is printable ASCII (0x20..0x7e) other than '"' and '\\'. The
+// classic bit tricks below tell exactly whether such a byte exists (not
+// which one), which is all the scanner needs to skip 8 bytes at once.
+bool PlainWord(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  auto has_zero_byte = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  uint64_t below_space = (word - kOnes * 0x20) & ~word & kHigh;  // a byte < 0x20
+  uint64_t above_tilde = ((word + kOnes * (127 - 0x7e)) | word) & kHigh;  // a byte > 0x7e
+  return (below_space | above_tilde | has_zero_byte(word ^ (kOnes * '"')) |
+          has_zero_byte(word ^ (kOnes * '\\'))) == 0;
+}
+
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // The fast path of ParseEnvelope: a flat object whose members are plain
@@ -72,6 +88,10 @@ bool ParsePlainObject(std::string_view text, EnvelopeFields* fields) {
   auto read_string = [&](std::string_view* out) {
     if (i >= n || text[i] != '"') return false;
     size_t start = ++i;
+    for (uint64_t word; i + 8 <= n; i += 8) {
+      std::memcpy(&word, text.data() + i, 8);
+      if (!PlainWord(word)) break;
+    }
     for (; i < n && text[i] != '"'; ++i) {
       unsigned char c = static_cast<unsigned char>(text[i]);
       if (c < 0x20 || c >= 0x7f || c == '\\') return false;

@@ -224,6 +224,15 @@ TEST_F(ProtocolTest, ParseEnvelopeAgreesWithTheChecksOfADom) {
     }
     texts.push_back(text);
   }
+  // Every byte replaced by each byte that ends or breaks a plain string, and
+  // by its neighbours (the scanner skips 8 plain bytes at a time).
+  for (size_t at = 0; at < valid.size(); ++at) {
+    for (char c : std::string("\x00\x01\x1f\x20\x21\x22\x5b\x5c\x5d\x7e\x7f\x80\xc3\xff", 14)) {
+      std::string text = valid;
+      text[at] = c;
+      texts.push_back(text);
+    }
+  }
   int accepted = 0;
   for (const std::string& text : texts) {
     Envelope from_events, from_dom;
