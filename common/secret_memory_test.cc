@@ -118,6 +118,24 @@ TEST_F(SecretMemoryTest, ManyThreadsMakeAndDropKeys) {
   EXPECT_EQ(SecretMemory().slots_in_use, in_use);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+// Under AddressSanitizer a freed Secret's slot, and a small secret's unused
+// rest of its slot, are off limits, as separate regions used to be.
+TEST(SecretMemoryDeathTest, FreedAndUnusedSlotBytesAreOffLimitsUnderAsan) {
+  ::testing::FLAGS_gtest_death_test_style = "threadsafe";
+  const volatile uint8_t* stale = nullptr;
+  {
+    Secret key = Secret::Random(kKeyBytes);
+    stale = key.data();
+  }
+  EXPECT_DEATH(static_cast<void>(stale[0]), "use-after-poison");
+  Secret small = Secret::Random(16);
+  const volatile uint8_t* bytes = small.data();
+  static_cast<void>(bytes[15]);
+  EXPECT_DEATH(static_cast<void>(bytes[16]), "use-after-poison");
+}
+#endif
+
 }  // namespace
 }  // namespace crypto
 }  // namespace foyer
