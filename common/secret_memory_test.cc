@@ -63,7 +63,16 @@ TEST_F(SecretMemoryTest, FiftyThousandEpochKeysFitAndWork) {
   const SecretMemoryUsage after = SecretMemory();
   EXPECT_EQ(after.slots_in_use, before.slots_in_use);
   EXPECT_LE(after.slabs, before.slabs + 1);
-  EXPECT_LT(MappingCount(), maps_before + 10);
+  // ... to the system: every slab given back unmaps at least one mapping.
+  const size_t maps_cleared = MappingCount();
+  EXPECT_LE(maps_cleared + (held.slabs - after.slabs), maps_after)
+      << held.slabs - after.slabs << " slabs dropped, mappings " << maps_after << " -> "
+      << maps_cleared;
+#if !defined(__SANITIZE_ADDRESS__)
+  // Back to where it started. (Not under AddressSanitizer: its allocator
+  // keeps the mappings it made for the map's 50,000 nodes.)
+  EXPECT_LT(maps_cleared, maps_before + 10);
+#endif
 }
 
 // Secrets of every size side by side: slots (up to kSecretSlotBytes) and

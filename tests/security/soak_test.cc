@@ -59,9 +59,15 @@ TEST(SoakTest, TwentyFiveClientsSendingAndReconnecting) {
   EXPECT_GT(sent, static_cast<size_t>(clients));
   EXPECT_GT(reconnects, static_cast<size_t>(clients));
   // Flat memory: the broker keeps no per-message state in memory (LevelDB's
-  // write buffer and block cache are bounded); allow 64 MiB of slack.
+  // write buffer and block cache are bounded); allow 64 MiB of slack. Not
+  // under AddressSanitizer (`scripts/test --sanitize`): its quarantine keeps
+  // up to 256 MiB of freed memory by design, so RSS grows whatever the code.
+#if defined(__SANITIZE_ADDRESS__)
+  std::cout << "soak: memory growth not judged under AddressSanitizer\n";
+#else
   EXPECT_LT(rss_end - rss_warm, 64 * 1024) << "broker memory grew by " << rss_end - rss_warm
                                            << " KiB";
+#endif
 }
 
 }  // namespace
