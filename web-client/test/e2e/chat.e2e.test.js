@@ -228,8 +228,10 @@ step('safety numbers match foyer-cli, show as a QR code, and can be marked verif
   // Bob checks alice's on his phone: the same number both ways round.
   const aliceNumber = (await system.cli('admin', ['fingerprint', 'alice'])).replace(/\D/g, '');
   await bob.page.click(SEL.membersOpen);
+  await bob.page.locator(SEL.membersDialog).waitFor();
   await bob.page.locator(`${SEL.member}[data-user="alice"] ${SEL.safetyOpen}`).click();
   const bobView = bob.page.locator(SEL.safetyView);
+  await bobView.waitFor();
   assert.equal((await bobView.locator(SEL.safetyNumber).textContent()).replace(/\D/g, ''), aliceNumber);
   await screenshot(bob.page, 'phone-6-safety-number');
   await bobView.locator(SEL.safetyClose).click();
