@@ -17,19 +17,12 @@
 #include "foyer/client.h"
 #include "foyer/crypto.h"
 #include "foyer/protocol.h"
+#include "mapping_count_test_util.h"
 #include "test_util.h"
 
 namespace foyer {
 namespace client {
 namespace {
-
-size_t MappingCount() {
-  std::ifstream maps("/proc/self/maps");
-  size_t count = 0;
-  std::string line;
-  while (std::getline(maps, line)) ++count;
-  return count;
-}
 
 // 50,000 epoch keys in the client's own state (conversation -> ConvState,
 // epoch -> key): 500 conversations of 100 epochs. With one sodium_malloc

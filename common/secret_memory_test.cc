@@ -3,6 +3,7 @@
 // the default limits of a Linux machine (vm.max_map_count 65530, an 8 MiB
 // RLIMIT_MEMLOCK for ordinary users), and still work.
 #include "foyer/crypto.h"
+#include "mapping_count_test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -23,15 +24,6 @@ class SecretMemoryTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() { ASSERT_TRUE(Init()); }
 };
-
-// Lines of /proc/self/maps: one per mapping (VMA) of this process.
-size_t MappingCount() {
-  std::ifstream maps("/proc/self/maps");
-  size_t count = 0;
-  std::string line;
-  while (std::getline(maps, line)) ++count;
-  return count;
-}
 
 // One guarded sodium_malloc mapping per key took 4 VMAs: 16,377 keys
 // exhausted vm.max_map_count here and Secret threw std::bad_alloc.
